@@ -1,0 +1,30 @@
+"""d2lutils: the helper package of the book *Convolutional Neural Networks*.
+
+Each module holds one concern:
+
+- :mod:`d2lutils.conv`: cross-correlation, pooling and shape arithmetic from scratch.
+- :mod:`d2lutils.data`: Fashion-MNIST, found offline, served as tensor batches.
+- :mod:`d2lutils.train`: the ``Trainer``, accuracy, initialisation, layer summaries.
+- :mod:`d2lutils.plot`: figure defaults, line plots and the live progress board.
+- :mod:`d2lutils.animate`: sliding-window animations that play in static HTML.
+- :mod:`d2lutils.widgets`: ipywidgets explorers for live notebooks.
+"""
+
+from . import animate, conv, data, plot, train, widgets
+from .animate import *  # noqa: F401,F403
+from .conv import *  # noqa: F401,F403
+from .data import *  # noqa: F401,F403
+from .plot import *  # noqa: F401,F403
+from .train import *  # noqa: F401,F403
+from .widgets import *  # noqa: F401,F403
+
+__version__ = "0.1.0"
+
+__all__ = [
+    *conv.__all__,
+    *data.__all__,
+    *train.__all__,
+    *plot.__all__,
+    *animate.__all__,
+    *widgets.__all__,
+]
