@@ -10,7 +10,12 @@ Each module holds one concern:
 - :mod:`d2lutils.widgets`: ipywidgets explorers for live notebooks.
 """
 
-from . import animate, conv, data, plot, train, widgets
+from . import animate as _animate
+from . import conv as _conv
+from . import data as _data
+from . import plot as _plot
+from . import train as _train
+from . import widgets as _widgets
 from .animate import *  # noqa: F401,F403
 from .conv import *  # noqa: F401,F403
 from .data import *  # noqa: F401,F403
@@ -20,11 +25,14 @@ from .widgets import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
 
+# Note: `d2lutils.plot` is the function `plot` (re-exported below); the
+# module is `d2lutils._plot` or `sys.modules["d2lutils.plot"]`.
+
 __all__ = [
-    *conv.__all__,
-    *data.__all__,
-    *train.__all__,
-    *plot.__all__,
-    *animate.__all__,
-    *widgets.__all__,
+    *_conv.__all__,
+    *_data.__all__,
+    *_train.__all__,
+    *_plot.__all__,
+    *_animate.__all__,
+    *_widgets.__all__,
 ]
