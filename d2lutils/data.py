@@ -20,6 +20,7 @@ import hashlib
 import math
 import os
 import warnings
+from numbers import Integral
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
@@ -33,7 +34,14 @@ TEXT_LABELS = ["t-shirt", "trouser", "pullover", "dress", "coat",
                "sandal", "shirt", "sneaker", "bag", "ankle boot"]
 ENV_VAR = "D2LUTILS_DATA"
 DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
-CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "d2lutils"
+
+
+def _default_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/d2lutils``, by default ``~/.cache/d2lutils``."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "d2lutils"
+
+
+CACHE_DIR = _default_cache_dir()  # read once at import; tests and users may reassign it
 
 # file name -> (md5 of the decompressed file, shape of the array it holds)
 _FILES = {
@@ -89,10 +97,13 @@ def _decompress(gz: Path, dest: Path) -> None:
     """Decompress ``gz`` into ``dest`` through a temporary file, so readers never see half a file."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f"{dest.name}.{os.getpid()}.part")
-    with gzip.open(gz, "rb") as src, open(tmp, "wb") as out:
-        while chunk := src.read(1 << 22):
-            out.write(chunk)
-    os.replace(tmp, dest)
+    try:
+        with gzip.open(gz, "rb") as src, open(tmp, "wb") as out:
+            while chunk := src.read(1 << 22):
+                out.write(chunk)
+        os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _torchvision_download(root: Path) -> None:
@@ -193,8 +204,8 @@ class _Loader:
             if order is None:
                 X, y = self.images[start:start + bs], self.labels[start:start + bs]
             else:
-                idx = order[start:start + bs]
-                X, y = self.images[idx], self.labels[idx]
+                idx = order[start:start + bs]  # index_select is several times faster than X[idx]
+                X, y = self.images.index_select(0, idx), self.labels.index_select(0, idx)
             X = X.unsqueeze(1).float().div_(255)
             if self.resize is not None:
                 X = F.interpolate(X, size=self.resize, mode="bilinear", antialias=False)
@@ -226,47 +237,57 @@ class FashionMNIST:
                 raise TypeError(f"resize must be None, an int or an (h, w) pair, got {resize!r}")
             for v in pair:
                 _check_positive_int("resize", v)
-            resize = (int(pair[0]), int(pair[1]))
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-            raise TypeError(f"seed must be an int or None, got {type(seed).__name__} {seed!r}")
-        self.batch_size, self.resize, self.root, self.seed = batch_size, resize, root, seed
+            resize = (pair[0], pair[1])
+        self._generator = torch.Generator()
+        self.seed = seed  # validated and applied by the setter below
+        self.batch_size, self.resize, self.root = batch_size, resize, root
         self.train_images, self.train_labels = load_fashion_mnist("train", root)
         self.val_images, self.val_labels = load_fashion_mnist("val", root)
-        self._generator = torch.Generator()
-        if seed is None:
-            self._generator.seed()
-        else:
-            self._generator.manual_seed(seed)
+
+    @property
+    def seed(self) -> int | None:
+        """Seed of the shuffling; assigning it (as ``Trainer(seed=...)`` does) restarts the order."""
+        return self._seed
+
+    @seed.setter
+    def seed(self, seed: int | None) -> None:
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+            raise TypeError(f"seed must be an int or None, got {type(seed).__name__} {seed!r}")
+        self._seed = seed
+        self._generator.seed() if seed is None else self._generator.manual_seed(seed)
 
     def __repr__(self) -> str:
         return (f"FashionMNIST(train={len(self.train_labels)}, val={len(self.val_labels)}, "
                 f"batch_size={self.batch_size}, resize={self.resize}, seed={self.seed})")
 
-    def train_dataloader(self, batch_size: int | None = None) -> _Loader:
-        """Shuffled training minibatches ``(X (B, 1, H, W) float32 in [0, 1], y (B,) int64)``.
+    def _loader(self, train: bool, batch_size: int | None) -> _Loader:
+        batch_size = self.batch_size if batch_size is None else batch_size
+        _check_positive_int("batch_size", batch_size)
+        if train:
+            return _Loader(self.train_images, self.train_labels, batch_size, self._generator, self.resize)
+        return _Loader(self.val_images, self.val_labels, batch_size, None, self.resize)
 
-        Each pass draws a new order from the module's seeded generator, so epochs differ and
-        two modules with the same seed give the same sequence of epochs.
+    def train_dataloader(self, batch_size: int | None = None) -> _Loader:
+        """Shuffled minibatches ``(X (B, 1, H, W) float32 in [0, 1], y (B,) int64)``.
+
+        Every pass draws a new order from the module's seeded generator: epochs differ, and
+        two modules with the same seed give the same epochs. ``batch_size`` overrides the module's.
         """
-        bs = self.batch_size if batch_size is None else batch_size
-        _check_positive_int("batch_size", bs)
-        return _Loader(self.train_images, self.train_labels, bs, self._generator, self.resize)
+        return self._loader(True, batch_size)
 
     def val_dataloader(self, batch_size: int | None = None) -> _Loader:
         """Validation minibatches in file order, shaped like :meth:`train_dataloader`'s."""
-        bs = self.batch_size if batch_size is None else batch_size
-        _check_positive_int("batch_size", bs)
-        return _Loader(self.val_images, self.val_labels, bs, None, self.resize)
+        return self._loader(False, batch_size)
 
     def text_labels(self, indices: Tensor | Sequence[int] | int) -> list[str]:
         """Names of the classes ``indices`` (ints in 0..9), e.g. ``[9] -> ["ankle boot"]``."""
         if isinstance(indices, Tensor):
             indices = indices.reshape(-1).tolist()
-        elif isinstance(indices, int):
+        elif isinstance(indices, Integral):
             indices = [indices]
         out = []
         for i in indices:
-            if isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < len(TEXT_LABELS):
+            if isinstance(i, bool) or not isinstance(i, Integral) or not 0 <= i < len(TEXT_LABELS):
                 raise ValueError(f"indices must be class numbers in 0..9, got {i!r}")
             out.append(TEXT_LABELS[i])
         return out
@@ -290,12 +311,15 @@ def show_images(imgs: Tensor | Sequence[Any], nrows: int, ncols: int,
     """Draw images on an ``nrows x ncols`` grid in grayscale, axes off, with optional titles.
 
     Args:
-        imgs: ``(N, H, W)`` or ``(N, 1, H, W)`` tensor, or a sequence of ``(H, W)`` images.
-        titles: one title per shown image.
+        imgs: ``(N, H, W)`` or ``(N, 1, H, W)`` tensor or array, or a sequence of ``(H, W)``
+            images. uint8 images are drawn on 0..255, others scaled to their own range.
+        nrows, ncols: the grid; the first ``nrows * ncols`` images are drawn.
+        titles: one title per drawn image.
         scale: inches per grid cell.
 
     Returns:
-        the matplotlib Figure (not shown: a notebook displays it; call ``plt.show()`` in a script).
+        The matplotlib Figure. A notebook shows it by itself, so end the line with ``;`` or
+        assign the result, or it is shown twice; in a script, call ``plt.show()``.
 
     Introduced in {ref}`sec-lenet`.
     """
@@ -305,6 +329,8 @@ def show_images(imgs: Tensor | Sequence[Any], nrows: int, ncols: int,
     _check_positive_int("ncols", ncols)
     if isinstance(scale, bool) or not isinstance(scale, (int, float)) or scale <= 0:
         raise ValueError(f"scale must be a positive number, got {scale!r}")
+    if not isinstance(imgs, Tensor) and hasattr(imgs, "shape"):  # a NumPy array
+        imgs = torch.as_tensor(imgs)
     if isinstance(imgs, Tensor):
         if imgs.dim() == 4 and imgs.shape[1] == 1:
             imgs = imgs[:, 0]
@@ -321,7 +347,7 @@ def show_images(imgs: Tensor | Sequence[Any], nrows: int, ncols: int,
         ax.set_axis_off()
         if i >= shown:
             continue
-        img = imgs[i].detach().cpu() if isinstance(imgs[i], Tensor) else imgs[i]
+        img = imgs[i].detach().cpu().numpy() if isinstance(imgs[i], Tensor) else imgs[i]
         if getattr(img, "ndim", 2) == 3 and img.shape[0] == 1:
             img = img[0]
         limits = {"vmin": 0, "vmax": 255} if str(img.dtype).endswith("uint8") else {}

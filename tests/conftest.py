@@ -1,0 +1,68 @@
+"""Shared fixtures for the d2lutils tests.
+
+- Figures are drawn with the non-interactive Agg backend and closed after every test.
+- ``fmnist`` is one Fashion-MNIST data module for the whole session (loading it twice is free
+  anyway, thanks to the in-process cache of :mod:`d2lutils.data`).
+- Under pytest-xdist each worker gets its share of the CPU cores as torch threads, so that
+  ``-n 2`` on a 2-core machine does not run 4 busy threads (small ops then stall for ms).
+- ``offline_data`` points every place :mod:`d2lutils.data` looks at into a temporary folder and
+  makes torchvision's download fail, so a test controls exactly where the files come from.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("MPLBACKEND", "Agg")  # before anything imports pyplot
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+from d2lutils import data as d2l_data  # noqa: E402
+
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    _workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    torch.set_num_threads(max(1, (os.cpu_count() or 1) // _workers))
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="session")
+def fmnist():
+    """The real Fashion-MNIST (found by the normal resolution order), batch size 256."""
+    return d2l_data.FashionMNIST(batch_size=256)
+
+
+class _Offline:
+    """What ``offline_data`` hands a test: the temporary folders and the download log."""
+
+    def __init__(self, tmp_path):
+        self.cache = tmp_path / "cache"
+        self.debian = tmp_path / "debian"
+        self.root = tmp_path / "root"
+        self.downloads: list = []
+
+
+@pytest.fixture
+def offline_data(tmp_path, monkeypatch):
+    """Isolate the data resolution: cache, env var, Debian folder and download all controlled.
+
+    The Debian folder starts as the real one (tests may repoint ``d2l_data.DEBIAN_DIR``);
+    the download raises ``OSError`` and records the root it was asked to fill.
+    """
+    env = _Offline(tmp_path)
+    monkeypatch.setattr(d2l_data, "CACHE_DIR", env.cache)
+    monkeypatch.delenv(d2l_data.ENV_VAR, raising=False)
+    monkeypatch.setattr(d2l_data, "_DECODED", {})
+
+    def no_network(root):
+        env.downloads.append(root)
+        raise OSError("no network in this test")
+
+    monkeypatch.setattr(d2l_data, "_torchvision_download", no_network)
+    return env

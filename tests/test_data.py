@@ -1,0 +1,268 @@
+"""Tests for d2lutils.data: finding Fashion-MNIST offline, verifying it, and serving batches."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+
+import matplotlib.figure
+import pytest
+import torch
+import torch.nn.functional as F
+
+from d2lutils import data as D
+
+pytestmark = pytest.mark.data
+
+VAL_FILES = ["t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
+
+
+def md5(path):
+    return hashlib.md5(path.read_bytes()).hexdigest()
+
+
+def raw(root):
+    return root / "FashionMNIST" / "raw"
+
+
+# --- the real data --------------------------------------------------------------------------
+
+def test_both_splits_have_the_published_sizes_dtypes_and_balanced_labels(fmnist):
+    assert fmnist.train_images.shape == (60000, 28, 28)
+    assert fmnist.val_images.shape == (10000, 28, 28)
+    assert fmnist.train_images.dtype == fmnist.val_images.dtype == torch.uint8
+    assert fmnist.train_labels.dtype == fmnist.val_labels.dtype == torch.int64
+    assert fmnist.train_labels.bincount().tolist() == [6000] * 10
+    assert fmnist.val_labels.bincount().tolist() == [1000] * 10
+    assert fmnist.train_images.max() == 255 and fmnist.train_images.min() == 0
+
+
+def test_load_fashion_mnist_test_is_an_alias_of_val(fmnist):
+    images, labels = D.load_fashion_mnist("test")
+    assert torch.equal(images, fmnist.val_images) and torch.equal(labels, fmnist.val_labels)
+
+
+def test_train_loader_yields_float_batches_in_unit_range_and_a_last_partial_batch(fmnist):
+    loader = fmnist.train_dataloader(batch_size=7000)  # few large batches keep this test quick
+    assert len(loader) == math.ceil(60000 / 7000) == 9
+    assert len(fmnist.train_dataloader()) == math.ceil(60000 / 256)
+    sizes, seen = [], torch.zeros(10, dtype=torch.int64)
+    for X, y in loader:
+        assert X.dtype == torch.float32 and X.shape[1:] == (1, 28, 28) and y.dtype == torch.int64
+        assert 0.0 <= X.min() and X.max() <= 1.0
+        sizes.append(len(y))
+        seen += y.bincount(minlength=10)
+    assert sizes == [7000] * 8 + [4000]
+    assert seen.tolist() == [6000] * 10  # every example exactly once per epoch
+
+
+def test_val_loader_is_in_file_order_and_scaled_by_255(fmnist):
+    X, y = next(iter(fmnist.val_dataloader()))
+    torch.testing.assert_close(X[:, 0], fmnist.val_images[:256].float() / 255)
+    assert torch.equal(y, fmnist.val_labels[:256])
+    assert len(fmnist.val_dataloader()) == 40
+    assert len(fmnist.val_dataloader(batch_size=10000)) == 1
+
+
+@pytest.mark.parametrize("resize, shape", [(32, (32, 32)), ((14, 20), (14, 20)), ([64, 48], (64, 48))])
+def test_resize_gives_bilinear_batches_of_the_requested_shape(resize, shape):
+    data = D.FashionMNIST(batch_size=100, resize=resize)
+    X, y = next(iter(data.val_dataloader()))
+    assert X.shape == (100, 1, *shape) and y.shape == (100,)
+    assert 0.0 <= X.min() and X.max() <= 1.0
+    plain = data.val_images[:100].float().div(255).unsqueeze(1)
+    torch.testing.assert_close(X, F.interpolate(plain, size=shape, mode="bilinear", antialias=False))
+
+
+def test_shuffle_is_reproducible_with_a_seed_and_differs_across_epochs_and_seeds():
+    def first_labels(data, epochs):
+        return [next(iter(data.train_dataloader()))[1] for _ in range(epochs)]
+
+    a = first_labels(D.FashionMNIST(batch_size=64, seed=3), 2)
+    b = first_labels(D.FashionMNIST(batch_size=64, seed=3), 2)
+    c = first_labels(D.FashionMNIST(batch_size=64, seed=4), 1)
+    assert torch.equal(a[0], b[0]) and torch.equal(a[1], b[1])
+    assert not torch.equal(a[0], a[1])
+    assert not torch.equal(a[0], c[0])
+    loader = D.FashionMNIST(batch_size=64, seed=3).train_dataloader()
+    again = [next(iter(loader))[1] for _ in range(2)]  # iterating one loader twice also reshuffles
+    assert torch.equal(again[0], a[0]) and torch.equal(again[1], a[1])
+
+
+def test_assigning_seed_restarts_the_shuffle_like_a_fresh_module():
+    data = D.FashionMNIST(batch_size=64, seed=3)
+    loader = data.train_dataloader()
+    first = next(iter(loader))[1]
+    next(iter(loader))
+    data.seed = 3  # what Trainer(seed=3) does before training
+    assert torch.equal(next(iter(loader))[1], first)
+    with pytest.raises(TypeError, match="seed"):
+        data.seed = 1.5
+
+
+def test_second_data_module_reuses_the_decoded_tensors(fmnist):
+    assert D.FashionMNIST().train_images.data_ptr() == fmnist.train_images.data_ptr()
+
+
+def test_text_labels_names_classes():
+    data_cls = D.FashionMNIST.__new__(D.FashionMNIST)  # text_labels needs no data
+    assert data_cls.text_labels(torch.tensor([0, 9, 5])) == ["t-shirt", "ankle boot", "sandal"]
+    assert data_cls.text_labels([8]) == ["bag"] and data_cls.text_labels(1) == ["trouser"]
+    assert len(D.TEXT_LABELS) == 10
+
+
+def test_visualize_draws_titled_grayscale_images_with_axes_off(fmnist):
+    batch = next(iter(fmnist.val_dataloader()))
+    fig = fmnist.visualize(batch, nrows=2, ncols=5)
+    assert isinstance(fig, matplotlib.figure.Figure)
+    axes = fig.axes
+    assert len(axes) == 10 and not any(ax.axison for ax in axes)
+    assert [ax.get_title() for ax in axes] == fmnist.text_labels(batch[1][:10])
+    assert axes[0].images[0].get_cmap().name == "gray"
+    fig = fmnist.visualize(batch, ncols=3, labels=["a", "b", "c"])
+    assert [ax.get_title() for ax in fig.axes] == ["a", "b", "c"]
+
+
+def test_show_images_accepts_arrays_and_lists_and_leaves_extra_cells_empty(fmnist):
+    fig = D.show_images(fmnist.val_images[:3].numpy(), 1, 3, titles=["a", "b", "c"])
+    assert [ax.get_title() for ax in fig.axes] == ["a", "b", "c"]
+    imgs = [fmnist.val_images[0], fmnist.val_images[1].numpy()]
+    fig = D.show_images(imgs, 2, 2, scale=1.0)
+    assert [len(ax.images) for ax in fig.axes] == [1, 1, 0, 0]
+    assert tuple(fig.get_size_inches()) == (2.0, 2.0)
+    assert fig.axes[0].images[0].get_clim() == (0, 255)  # uint8 drawn on its full range
+
+
+# --- finding, filling and repairing the files -------------------------------------------------
+
+needs_debian = pytest.mark.skipif(not D.DEBIAN_DIR.is_dir(), reason="needs dataset-fashion-mnist")
+
+
+@needs_debian
+def test_an_empty_root_is_filled_from_the_debian_files_and_verified(offline_data):
+    images, labels = D.load_fashion_mnist("val", root=offline_data.root)
+    assert images.shape == (10000, 28, 28) and labels.shape == (10000,)
+    for name in VAL_FILES:
+        assert md5(raw(offline_data.root) / name) == D._FILES[name][0]
+    assert not offline_data.cache.exists()  # root= wins; the cache is left alone
+    assert offline_data.downloads == []
+
+
+@needs_debian
+def test_env_var_then_cache_folder_are_filled_when_no_root_is_given(offline_data, monkeypatch):
+    monkeypatch.setenv(D.ENV_VAR, str(offline_data.root))
+    D.load_fashion_mnist("val")
+    assert sorted(p.name for p in raw(offline_data.root).iterdir()) == sorted(VAL_FILES)
+    assert not offline_data.cache.exists()
+    monkeypatch.delenv(D.ENV_VAR)
+    D.load_fashion_mnist("val")
+    assert sorted(p.name for p in raw(offline_data.cache).iterdir()) == sorted(VAL_FILES)
+
+
+def test_files_in_a_later_root_are_found_without_any_fallback(offline_data, monkeypatch, fmnist):
+    monkeypatch.setattr(D, "DEBIAN_DIR", offline_data.debian)  # empty: only the cache can help
+    raw(offline_data.cache).mkdir(parents=True)
+    for name in VAL_FILES:  # write the files from the real data module's tensors
+        md5_, shape = D._FILES[name]
+        tensor = fmnist.val_images if "images" in name else fmnist.val_labels.to(torch.uint8)
+        header = (0x0800 + len(shape)).to_bytes(4, "big") + b"".join(d.to_bytes(4, "big") for d in shape)
+        (raw(offline_data.cache) / name).write_bytes(header + tensor.numpy().tobytes())
+    images, labels = D.load_fashion_mnist("val", root=offline_data.root)
+    assert torch.equal(images, fmnist.val_images) and torch.equal(labels, fmnist.val_labels)
+    assert not offline_data.root.exists() and offline_data.downloads == []
+
+
+def test_default_cache_is_under_xdg_cache_home_else_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert D._default_cache_dir() == tmp_path / "d2lutils"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert D._default_cache_dir() == tmp_path / "home" / ".cache" / "d2lutils"
+
+
+@needs_debian
+@pytest.mark.parametrize("damage", ["flip", "truncate"])
+def test_a_corrupt_cached_file_is_detected_and_repaired_from_debian(offline_data, damage):
+    D.load_fashion_mnist("val", root=offline_data.root)
+    path = raw(offline_data.root) / "t10k-labels-idx1-ubyte"
+    good = path.read_bytes()
+    bad = good[:-100] if damage == "truncate" else good[:5000] + bytes([good[5000] ^ 0xFF]) + good[5001:]
+    path.write_bytes(bad)
+    offline_data_decoded_reset()
+    with pytest.warns(UserWarning, match="corrupt or truncated"):
+        _, labels = D.load_fashion_mnist("val", root=offline_data.root)
+    assert path.read_bytes() == good and labels.bincount().tolist() == [1000] * 10
+
+
+def offline_data_decoded_reset():
+    D._DECODED.clear()  # the offline_data fixture made this dict private to the test
+
+
+@needs_debian
+def test_a_corrupt_file_without_any_repair_is_refused(offline_data, monkeypatch):
+    D.load_fashion_mnist("val", root=offline_data.root)
+    path = raw(offline_data.root) / "t10k-images-idx3-ubyte"
+    path.write_bytes(path.read_bytes()[:1000])
+    offline_data_decoded_reset()
+    monkeypatch.setattr(D, "DEBIAN_DIR", offline_data.debian)
+    with pytest.raises(FileNotFoundError, match="corrupt or truncated"):
+        D.load_fashion_mnist("val", root=offline_data.root)
+    assert offline_data.downloads == [offline_data.root]
+
+
+def test_no_data_and_no_network_names_the_three_ways_out(offline_data, monkeypatch):
+    offline_data.debian.mkdir()
+    monkeypatch.setattr(D, "DEBIAN_DIR", offline_data.debian)
+    with pytest.raises(FileNotFoundError) as info:
+        D.FashionMNIST(root=offline_data.root)
+    message = str(info.value)
+    for way in ["root=", "$D2LUTILS_DATA", str(offline_data.cache),  # 1. put the files somewhere
+                "apt-get install dataset-fashion-mnist", str(offline_data.debian),  # 2. Debian
+                "torchvision", "no network in this test"]:  # 3. the download, and why it failed
+        assert way in message
+    assert offline_data.downloads == [offline_data.root]
+
+
+def test_a_broken_debian_file_is_reported(offline_data, monkeypatch):
+    offline_data.debian.mkdir()
+    for name in VAL_FILES:
+        (offline_data.debian / f"{name}.gz").write_bytes(b"not gzip at all")
+    monkeypatch.setattr(D, "DEBIAN_DIR", offline_data.debian)
+    with pytest.raises(FileNotFoundError, match="decompressing .* failed"):
+        D.load_fashion_mnist("val", root=offline_data.root)
+    assert list(raw(offline_data.root).iterdir()) == []  # no half-written files left behind
+
+
+# --- bad arguments ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    ({"batch_size": 0}, ValueError, "batch_size"),
+    ({"batch_size": 2.5}, TypeError, "batch_size"),
+    ({"resize": (0, 28)}, ValueError, "resize"),
+    ({"resize": (28, 28, 1)}, TypeError, "resize"),
+    ({"resize": "big"}, TypeError, "resize"),
+    ({"seed": "zero"}, TypeError, "seed"),
+    ({"root": 7}, TypeError, "root"),
+])
+def test_data_module_rejects_bad_arguments(kwargs, error, words):
+    with pytest.raises(error, match=words):
+        D.FashionMNIST(**kwargs)
+
+
+def test_functions_reject_bad_arguments(fmnist):
+    with pytest.raises(ValueError, match="split"):
+        D.load_fashion_mnist("training")
+    with pytest.raises(ValueError, match="indices"):
+        fmnist.text_labels([3, 10])
+    with pytest.raises(ValueError, match="batch_size"):
+        fmnist.train_dataloader(batch_size=-1)
+    with pytest.raises(TypeError, match="batch"):
+        fmnist.visualize(fmnist.val_images[:8])
+    with pytest.raises(ValueError, match="nrows"):
+        D.show_images(fmnist.val_images[:4], 0, 2)
+    with pytest.raises(ValueError, match="imgs"):
+        D.show_images(fmnist.val_images[0], 1, 2)
+    with pytest.raises(ValueError, match="titles"):
+        D.show_images(fmnist.val_images[:4], 2, 2, titles=["one"])
+    with pytest.raises(ValueError, match="scale"):
+        D.show_images(fmnist.val_images[:4], 2, 2, scale=0)
