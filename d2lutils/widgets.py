@@ -1,3 +1,293 @@
-"""Placeholder: being written."""
+"""ipywidgets explorers for live notebooks: convolution arithmetic, and kernels on images.
 
-__all__: list[str] = []
+Each explorer is a pure function that computes what to show (tested on its own) plus thin
+widget wiring. The explorers draw with matplotlib into a PNG inside an ``HTML`` widget, so
+a notebook saved with its widget state (as the book's build does) shows the initial
+drawing even where no kernel runs; turning the knobs needs a live kernel.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from numbers import Integral
+
+import ipywidgets as widgets
+import torch
+import torch.nn.functional as F
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from .conv import conv_output_shape
+
+__all__ = ["KERNELS", "conv_arithmetic_report", "conv_arithmetic_explorer", "apply_kernel",
+           "kernel_explorer"]
+
+KERNELS = {  # named 3x3 kernels for the kernel explorer
+    "vertical edges": [[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]],  # Sobel, d/dx
+    "horizontal edges": [[1.0, 2.0, 1.0], [0.0, 0.0, 0.0], [-1.0, -2.0, -1.0]],  # Sobel, d/dy
+    "blur": [[1 / 9] * 3] * 3,
+    "sharpen": [[0.0, -1.0, 0.0], [-1.0, 5.0, -1.0], [0.0, -1.0, 0.0]],
+    "identity": [[0.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 0.0]],
+}
+_ARGS = {"n": ("input size n", 1), "k": ("kernel size k", 1), "p": ("padding p", 0),
+         "s": ("stride s", 1), "d": ("dilation d", 1)}
+
+
+def conv_arithmetic_report(n: int, k: int, p: int = 0, s: int = 1, d: int = 1) -> dict:
+    """Everything about one axis of a convolution, for any input; never raises.
+
+    Args:
+        n: input size, k: kernel size, p: padding on each side, s: stride, d: dilation.
+
+    Returns:
+        A dict: ``valid`` (bool), ``message`` (str: what is wrong, or a one-line summary),
+        ``formula`` (the output-size formula with the numbers filled in), ``output_size``
+        (by the formula, ``None`` if invalid), ``torch_output_size`` (what ``nn.Conv2d``
+        produces on an ``(n, n)`` input, ``None`` if it refuses), ``torch_error`` (its
+        message, or ``""``), ``span`` (cells the dilated kernel covers, ``d(k - 1) + 1``),
+        ``padded_size`` (``n + 2p``), ``starts`` (first padded cell of each window) and
+        ``unread`` (input cells, 0-based, that no window reads).
+
+    Introduced in {ref}`sec-padding`.
+    """
+    report = {"valid": False, "message": "", "formula": "", "output_size": None,
+              "torch_output_size": None, "torch_error": "", "span": None, "padded_size": None,
+              "starts": [], "unread": []}
+    values = {"n": n, "k": k, "p": p, "s": s, "d": d}
+    for key, value in values.items():
+        name, low = _ARGS[key]
+        if isinstance(value, bool) or not isinstance(value, Integral):
+            report["message"] = f"The {name} must be a whole number, got {value!r}."
+            return report
+        values[key] = int(value)
+        if not low <= value <= 4096:
+            report["message"] = f"The {name} must be between {low} and 4096, got {value}."
+            return report
+    n, k, p, s, d = values.values()
+    span, padded = d * (k - 1) + 1, n + 2 * p
+    formula = f"⌊({n} + 2·{p} − {d}·({k} − 1) − 1) / {s}⌋ + 1"
+    report.update(span=span, padded_size=padded,
+                  formula=f"⌊(n + 2p − d(k − 1) − 1) / s⌋ + 1 = {formula}")
+    try:
+        conv = torch.nn.Conv2d(1, 1, k, stride=s, padding=p, dilation=d, device="meta")
+        report["torch_output_size"] = conv(torch.empty(1, 1, n, n, device="meta")).shape[-1]
+    except RuntimeError as err:  # the meta device checks shapes without computing anything
+        report["torch_error"] = str(err).strip().splitlines()[-1]
+    if span > padded:
+        report["message"] = (f"No output: the kernel covers {span} cells (d(k − 1) + 1 = "
+                             f"{d}·{k - 1} + 1) but the padded input has only {padded} "
+                             f"(n + 2p = {n} + 2·{p}). Increase n or p, or decrease k or d.")
+        return report
+    out = conv_output_shape(n, k, padding=p, stride=s, dilation=d)
+    starts = [i * s for i in range(out)]
+    read = {a + t * d - p for a in starts for t in range(k)}
+    unread = [i for i in range(n) if i not in read]
+    report.update(valid=True, output_size=out, starts=starts, unread=unread,
+                  formula=report["formula"] + f" = {out}")
+    report["message"] = (f"Input {n}×{n} → output {out}×{out}" + (
+        f"; {len(unread)} input cells per row are never read." if unread else "."))
+    return report
+
+
+def _png(fig: Figure) -> str:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100)
+    data = base64.b64encode(buffer.getvalue()).decode()
+    return f'<img src="data:image/png;base64,{data}" style="max-width: 100%">'
+
+
+def _windows_png(r: dict, n: int, k: int, p: int, s: int, d: int, max_rows: int = 12) -> str:
+    """One row for the padded input, then one row per window showing the cells it reads."""
+    shown = r["starts"][:max_rows]
+    fig = Figure(figsize=(0.28 * (r["padded_size"] + 4), 0.28 * (len(shown) + 3)))
+    ax = fig.add_axes((0, 0, 1, 1), xlim=(-3, r["padded_size"] + 1), ylim=(len(shown) + 2.6, -0.8))
+    ax.axis("off")
+    for c in range(r["padded_size"]):
+        pad, unread = not p <= c < p + n, c - p in r["unread"]
+        ax.add_patch(Rectangle((c, 0), 1, 1, fc="#ececec" if pad else "#f6c9c9" if unread
+                               else "white", ec="#555", lw=0.8))
+        ax.text(c + .5, .5, "0" if pad else str(c - p), ha="center", va="center", fontsize=7,
+                color="#777" if pad else "k")
+    ax.text(-0.3, .5, "input", ha="right", va="center", fontsize=8)
+    for row, a in enumerate(shown, start=1):
+        ax.text(-0.3, row + .9, f"y[{row - 1}]", ha="right", va="center", fontsize=8)
+        ax.plot([a + .5, a + d * (k - 1) + .5], [row + .9] * 2, color="#9ec5ea", lw=1, zorder=1)
+        for t in range(k):
+            ax.add_patch(Rectangle((a + t * d + .15, row + .55), .7, .7, fc="#1f77b4", zorder=2))
+    total = len(r["starts"])
+    note = f" (first {max_rows} of {total} windows)" if total > max_rows else ""
+    ax.text(-3, len(shown) + 2.2, "grey: padding, red: never read, blue: kernel taps" + note,
+            fontsize=7, color="#444")
+    return _png(fig)
+
+
+def _arithmetic_html(n: int, k: int, p: int, s: int, d: int) -> str:
+    r = conv_arithmetic_report(n, k, p, s, d)
+    torch_line = (f"<code>nn.Conv2d</code> gives {r['torch_output_size']}"
+                  if r["torch_error"] == "" else
+                  f"<code>nn.Conv2d</code> refuses: {html.escape(r['torch_error'])}")
+    if not r["valid"]:
+        return (f'<p style="color: #b00020"><b>{html.escape(r["message"])}</b></p>'
+                f"<p>{torch_line}</p>")
+    agree = "✓ agrees" if r["torch_output_size"] == r["output_size"] else "✗ DISAGREES"
+    return (f"<p><b>Output size</b> {r['formula']}; {torch_line} ({agree}).<br>"
+            f"{html.escape(r['message'])}</p>" + _windows_png(r, n, k, p, s, d))
+
+
+def conv_arithmetic_explorer(n: int = 7, k: int = 3, p: int = 1, s: int = 2,
+                             d: int = 1) -> widgets.VBox:
+    """Sliders for input size, kernel size, padding, stride and dilation, with the output
+    size by the formula and by ``nn.Conv2d`` and a drawing of the windows along one axis.
+
+    Invalid combinations show a readable message instead of raising. Needs a live kernel
+    to react; a saved notebook shows the drawing for the initial values.
+
+    Args:
+        n, k, p, s, d: initial input size, kernel size, padding, stride, dilation.
+
+    Returns:
+        The ``ipywidgets.VBox`` holding the sliders and the output.
+
+    Introduced in {ref}`sec-padding`.
+    """
+    for key, value in {"n": n, "k": k, "p": p, "s": s, "d": d}.items():
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{key} ({_ARGS[key][0]}) must be an int, got {value!r}")
+    ranges = {"n": (1, 16), "k": (1, 7), "p": (0, 4), "s": (1, 4), "d": (1, 3)}
+    sliders = {}
+    for key, value in {"n": n, "k": k, "p": p, "s": s, "d": d}.items():
+        low, high = ranges[key]
+        if not low <= value <= high:
+            raise ValueError(f"{key} ({_ARGS[key][0]}) must be in {low}..{high}, got {value}")
+        sliders[key] = widgets.IntSlider(value, low, high, description=_ARGS[key][0],
+                                         continuous_update=False, layout={"width": "290px"},
+                                         style={"description_width": "90px"})
+    out = widgets.HTML(_arithmetic_html(n, k, p, s, d))
+
+    def update(_change=None) -> None:
+        out.value = _arithmetic_html(*(sliders[key].value for key in "nkpsd"))
+
+    for slider in sliders.values():
+        slider.observe(update, names="value")
+    columns = [widgets.VBox([sliders[key] for key in keys], layout={"width": "310px"})
+               for keys in ("nkp", "sd")]
+    return widgets.VBox([widgets.HBox(columns, layout={"flex_flow": "row wrap"}), out])
+
+
+def _as_matrix(name: str, M, shape: str) -> torch.Tensor:
+    if not isinstance(M, torch.Tensor):
+        try:
+            M = torch.as_tensor(M)
+        except (TypeError, ValueError, RuntimeError):
+            raise TypeError(f"{name} must be a tensor or nested list of numbers of shape "
+                            f"{shape}, got {type(M).__name__}") from None
+    if M.dim() != 2 or M.numel() == 0:
+        raise ValueError(f"{name} must have shape {shape}, got {tuple(M.shape)}")
+    if M.is_complex() or M.dtype == torch.bool:
+        raise TypeError(f"{name} must hold real numbers, got dtype {M.dtype}")
+    M = M.detach().cpu().float() / (255.0 if M.dtype == torch.uint8 else 1.0)
+    if not torch.isfinite(M).all():
+        raise ValueError(f"{name} must hold finite numbers, got inf or nan")
+    return M
+
+
+def apply_kernel(image, kernel) -> torch.Tensor:
+    """Cross-correlate a grey image with a kernel, as a convolutional layer does.
+
+    Args:
+        image: ``(h, w)`` tensor or array; uint8 pixels are scaled to [0, 1].
+        kernel: ``(kh, kw)`` tensor, array or nested list, no larger than the image.
+
+    Returns:
+        The feature map, float32 of shape ``(h - kh + 1, w - kw + 1)``.
+
+    Introduced in {ref}`sec-conv-layer`.
+    """
+    X, K = _as_matrix("image", image, "(h, w)"), _as_matrix("kernel", kernel, "(kh, kw)")
+    if K.shape[0] > X.shape[0] or K.shape[1] > X.shape[1]:
+        raise ValueError(f"kernel of shape {tuple(K.shape)} is larger than the image of shape "
+                         f"{tuple(X.shape)}")
+    return F.conv2d(X[None, None], K[None, None])[0, 0]
+
+
+def _kernel_png(X: torch.Tensor, K: torch.Tensor) -> str:
+    Y = apply_kernel(X, K)
+    fig = Figure(figsize=(7.2, 2.5))
+    axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 0.8, 1.25]})
+    axes[0].imshow(X.numpy(), cmap="gray", vmin=min(0.0, X.min().item()),
+                   vmax=max(1.0, X.max().item()))
+    axes[0].set_title(f"image ({X.shape[0]}×{X.shape[1]})", fontsize=9)
+    lim = float(K.abs().max()) or 1.0
+    axes[1].imshow(K.numpy(), cmap="RdBu_r", vmin=-lim, vmax=lim)
+    for (i, j), v in zip([(i, j) for i in range(K.shape[0]) for j in range(K.shape[1])],
+                         K.flatten().tolist()):
+        axes[1].text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=8,
+                     color="white" if abs(v) > 0.6 * lim else "black")
+    axes[1].set_title("kernel", fontsize=9)
+    lim, signed = float(Y.abs().max()) or 1.0, bool(Y.min() < 0)
+    shown = axes[2].imshow(Y.numpy(), cmap="RdBu_r" if signed else "gray",
+                           vmin=-lim if signed else 0, vmax=lim)
+    fig.colorbar(shown, ax=axes[2], fraction=0.046, pad=0.04).ax.tick_params(labelsize=7)
+    axes[2].set_title(f"feature map ({Y.shape[0]}×{Y.shape[1]})", fontsize=9)
+    for ax in axes:
+        ax.set_xticks([]), ax.set_yticks([])
+    return _png(fig)
+
+
+def kernel_explorer(image=None) -> widgets.VBox:
+    """Pick or edit a 3x3 kernel and see the feature map it makes on an image.
+
+    Presets: :data:`KERNELS` (vertical/horizontal edges, blur, sharpen, identity); editing
+    any entry switches to "custom". Needs a live kernel to react; a saved notebook shows
+    the initial "vertical edges" rendering.
+
+    Args:
+        image: ``(h, w)`` grey image (uint8 or float in [0, 1]), at least 3x3; ``None``
+            loads the first Fashion-MNIST validation image (an ankle boot).
+
+    Returns:
+        The ``ipywidgets.VBox`` holding the controls and the drawing.
+
+    Introduced in {ref}`sec-conv-layer`.
+    """
+    if image is None:
+        from .data import load_fashion_mnist
+        image = load_fashion_mnist("val")[0][0]
+    X = _as_matrix("image", image, "(h, w)")
+    if min(X.shape) < 3:
+        raise ValueError(f"image must be at least 3x3, got shape {tuple(X.shape)}")
+    preset = widgets.Dropdown(options=[*KERNELS, "custom"], value="vertical edges",
+                              description="kernel")
+    cells = [widgets.FloatText(v, layout=widgets.Layout(width="70px"))
+             for row in KERNELS["vertical edges"] for v in row]
+    out = widgets.HTML(_kernel_png(X, torch.tensor(KERNELS["vertical edges"])))
+    busy = []  # non-empty while the preset writes into the cells
+
+    def kernel() -> torch.Tensor:
+        return torch.tensor([c.value for c in cells]).reshape(3, 3)
+
+    def on_preset(change) -> None:
+        if change["new"] in KERNELS and not busy:
+            busy.append(1)
+            for c, v in zip(cells, (v for row in KERNELS[change["new"]] for v in row)):
+                c.value = v
+            busy.pop()
+            out.value = _kernel_png(X, kernel())
+
+    def on_cell(_change) -> None:
+        if busy:
+            return
+        K = kernel()
+        match = [name for name, M in KERNELS.items() if torch.allclose(K, torch.tensor(M))]
+        busy.append(1)
+        preset.value = match[0] if match else "custom"
+        busy.pop()
+        out.value = _kernel_png(X, K)
+
+    preset.observe(on_preset, names="value")
+    for c in cells:
+        c.observe(on_cell, names="value")
+    grid = widgets.GridBox(cells, layout=widgets.Layout(grid_template_columns="repeat(3, 75px)"))
+    return widgets.VBox([widgets.HBox([preset, grid]), out])
