@@ -91,11 +91,12 @@ def conv_arithmetic_report(n: int, k: int, p: int = 0, s: int = 1, d: int = 1) -
     return report
 
 
-def _png(fig: Figure) -> str:
+def _png(fig: Figure, alt: str) -> str:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100)
     data = base64.b64encode(buffer.getvalue()).decode()
-    return f'<img src="data:image/png;base64,{data}" style="max-width: 100%">'
+    return (f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
+            'style="max-width: 100%">')
 
 
 def _windows_png(r: dict, n: int, k: int, p: int, s: int, d: int, max_rows: int = 12) -> str:
@@ -120,14 +121,16 @@ def _windows_png(r: dict, n: int, k: int, p: int, s: int, d: int, max_rows: int 
     note = f" (first {max_rows} of {total} windows)" if total > max_rows else ""
     ax.text(-3, len(shown) + 2.2, "grey: padding, red: never read, blue: kernel taps" + note,
             fontsize=7, color="#444")
-    return _png(fig)
+    alt = (f"Window positions of a size-{k} kernel with dilation {d} over an input of {n} "
+           f"cells padded by {p} on each side, stride {s}: {total} windows")
+    return _png(fig, alt)
 
 
 def _arithmetic_html(n: int, k: int, p: int, s: int, d: int) -> str:
     r = conv_arithmetic_report(n, k, p, s, d)
-    torch_line = (f"<code>nn.Conv2d</code> gives {r['torch_output_size']}"
+    torch_line = (f"<code style='color: inherit'>nn.Conv2d</code> gives {r['torch_output_size']}"
                   if r["torch_error"] == "" else
-                  f"<code>nn.Conv2d</code> refuses: {html.escape(r['torch_error'])}")
+                  f"<code style='color: inherit'>nn.Conv2d</code> refuses: {html.escape(r['torch_error'])}")
     if not r["valid"]:
         return (f'<p style="color: #b00020"><b>{html.escape(r["message"])}</b></p>'
                 f"<p>{torch_line}</p>")
@@ -233,7 +236,10 @@ def _kernel_png(X: torch.Tensor, K: torch.Tensor) -> str:
     axes[2].set_title(f"feature map ({Y.shape[0]}×{Y.shape[1]})", fontsize=9)
     for ax in axes:
         ax.set_xticks([]), ax.set_yticks([])
-    return _png(fig)
+    kernel_text = "; ".join(", ".join(f"{v:.2g}" for v in row) for row in K.tolist())
+    alt = (f"Left: the input image. Middle: the kernel [{kernel_text}]. Right: the "
+           f"{Y.shape[0]} by {Y.shape[1]} feature map it produces.")
+    return _png(fig, alt)
 
 
 def kernel_explorer(image=None) -> widgets.VBox:
