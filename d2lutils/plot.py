@@ -1,3 +1,307 @@
-"""Placeholder: being written."""
+"""Figures: the book's defaults, quick line plots, training curves and a progress board.
 
-__all__: list[str] = []
+Nothing here changes matplotlib's settings unless you call :func:`set_figsize` or
+:func:`use_book_style`. The :class:`ProgressBoard` adapts to where the code runs:
+one figure redrawn in place in a Jupyter notebook (so an executed notebook, and the
+HTML built from it, keeps exactly one final figure), one text line per epoch in a
+terminal.
+"""
+
+from __future__ import annotations
+
+import io
+import numbers
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+__all__ = ["ProgressBoard", "plot", "plot_history", "set_figsize", "use_book_style"]
+
+BOOK_RC = {
+    "figure.figsize": (3.5, 2.5),
+    "figure.dpi": 100,
+    "font.size": 9,
+    "axes.labelsize": 9,
+    "axes.titlesize": 10,
+    "legend.fontsize": 8,
+    "legend.frameon": False,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "lines.linewidth": 1.5,
+    "savefig.bbox": "tight",
+}
+SCALES = ("linear", "log", "symlog", "logit")
+
+
+def _check_pair(name: str, value: Any, positive: bool = False) -> tuple[float, float]:
+    ok = (isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 2
+          and all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in value))
+    if not ok or (positive and min(value) <= 0):
+        kind = "positive numbers" if positive else "numbers"
+        raise ValueError(f"{name} must be a pair of {kind} such as (3.5, 2.5), got {value!r}")
+    return float(value[0]), float(value[1])
+
+
+def set_figsize(figsize: Sequence[float] = (3.5, 2.5)) -> None:
+    """Set matplotlib's default figure size (width, height) in inches.
+
+    Introduced in {ref}`sec-conv-layer`.
+    """
+    plt.rcParams["figure.figsize"] = _check_pair("figsize", figsize, positive=True)
+
+
+def use_book_style() -> None:
+    """Apply the book's figure defaults: small fonts, light grid, no top/right spines, and,
+    in a Jupyter kernel, SVG output (crisp in the HTML at any zoom).
+
+    Introduced in {ref}`sec-conv-layer`.
+    """
+    plt.rcParams.update(BOOK_RC)
+    if _in_notebook():
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+        set_matplotlib_formats("svg")
+
+
+def _series(value: Any, name: str) -> list[np.ndarray]:
+    """A 1-D sequence, a 2-D array or a list of 1-D sequences -> list of 1-D float arrays."""
+    if hasattr(value, "detach"):  # a torch tensor
+        value = value.detach().cpu().numpy()
+    if isinstance(value, np.ndarray):
+        arrays = [value] if value.ndim == 1 else list(value) if value.ndim == 2 else None
+    elif isinstance(value, Sequence) and not isinstance(value, str) and len(value) > 0:
+        if all(isinstance(v, numbers.Real) for v in value):
+            arrays = [np.asarray(value, dtype=float)]
+        else:
+            arrays = [np.asarray(v.detach().cpu() if hasattr(v, "detach") else v, dtype=float)
+                      for v in value]
+    else:
+        arrays = None
+    if not arrays or any(a.ndim != 1 or a.size == 0 for a in arrays):
+        raise ValueError(f"{name} must be a non-empty 1-D sequence, a 2-D array or a list of "
+                         f"1-D sequences, got {type(value).__name__}")
+    return [np.asarray(a, dtype=float) for a in arrays]
+
+
+def plot(X: Any, Y: Any = None, xlabel: str | None = None, ylabel: str | None = None,
+         legend: Sequence[str] | None = None, xlim: Sequence[float] | None = None,
+         ylim: Sequence[float] | None = None, xscale: str = "linear", yscale: str = "linear",
+         fmts: Sequence[str] = ("-", "m--", "g-.", "r:"), figsize: Sequence[float] | None = None,
+         axes: Axes | None = None) -> Axes:
+    """Plot one or several curves in one call.
+
+    ``X`` and ``Y`` are each a 1-D sequence, a 2-D array (one curve per row) or a list of
+    1-D sequences. With ``Y=None`` the values in ``X`` are plotted against 0, 1, 2, ...
+    One ``X`` may serve several ``Y`` curves. Formats cycle through ``fmts``.
+
+    Returns:
+        The axes drawn on (a new figure of size ``figsize`` unless ``axes`` is given).
+
+    Introduced in {ref}`sec-conv-layer`.
+    """
+    Ys = _series(X if Y is None else Y, "Y" if Y is not None else "X")
+    Xs = ([np.arange(len(y), dtype=float) for y in Ys] if Y is None else _series(X, "X"))
+    if len(Xs) == 1 and len(Ys) > 1:
+        Xs = Xs * len(Ys)
+    if len(Xs) != len(Ys) or any(len(x) != len(y) for x, y in zip(Xs, Ys)):
+        raise ValueError(f"X and Y must describe curves of matching lengths, got x lengths "
+                         f"{[len(x) for x in Xs]} and y lengths {[len(y) for y in Ys]}")
+    if legend is not None and (isinstance(legend, str) or len(legend) != len(Ys)):
+        raise ValueError(f"legend must be a list with one label per curve ({len(Ys)}), "
+                         f"got {legend!r}")
+    for name, scale in (("xscale", xscale), ("yscale", yscale)):
+        if scale not in SCALES:
+            raise ValueError(f"{name} must be one of {SCALES}, got {scale!r}")
+    if isinstance(fmts, str) or not fmts or not all(isinstance(f, str) for f in fmts):
+        raise ValueError(f"fmts must be a non-empty list of format strings, got {fmts!r}")
+    if axes is None:
+        size = None if figsize is None else _check_pair("figsize", figsize, positive=True)
+        _, axes = plt.subplots(figsize=size)
+    elif not isinstance(axes, Axes):
+        raise TypeError(f"axes must be a matplotlib Axes or None, got {type(axes).__name__}")
+    for i, (x, y) in enumerate(zip(Xs, Ys)):
+        axes.plot(x, y, fmts[i % len(fmts)])
+    axes.set_xscale(xscale)
+    axes.set_yscale(yscale)
+    if xlim is not None:
+        axes.set_xlim(_check_pair("xlim", xlim))
+    if ylim is not None:
+        axes.set_ylim(_check_pair("ylim", ylim))
+    axes.set_xlabel(xlabel or "")
+    axes.set_ylabel(ylabel or "")
+    if legend:
+        axes.legend(legend)
+    axes.grid(True, alpha=0.3)
+    return axes
+
+
+def _check_history(history: Any) -> int:
+    names = ("train_loss", "train_acc", "val_loss", "val_acc")
+    if not all(isinstance(getattr(history, n, None), list) for n in names):
+        raise TypeError(f"history must be a d2lutils History (lists {', '.join(names)}), "
+                        f"got {type(history).__name__}")
+    if not history.train_loss:
+        raise ValueError("history holds no epochs yet")
+    return len(history.train_loss)
+
+
+def _draw_history(fig: Figure, history: Any, max_epochs: int | None = None) -> None:
+    """Loss (left) and accuracy (right) against epochs, into ``fig`` (cleared first)."""
+    n = _check_history(history)
+    fig.clear()
+    ax_loss, ax_acc = fig.subplots(1, 2)
+    epochs = np.arange(1, n + 1)
+    points = getattr(history, "train_loss_points", None) or list(zip(epochs, history.train_loss))
+    ax_loss.plot(*zip(*points), "-", color="C0", label="train")
+    ax_acc.plot(epochs, history.train_acc, "-", color="C0", label="train")
+    if not np.all(np.isnan(history.val_acc)):
+        ax_loss.plot(epochs, history.val_loss, "o--", color="C1", ms=3, label="validation")
+        ax_acc.plot(epochs, history.val_acc, "o--", color="C1", ms=3, label="validation")
+    for ax, ylabel in ((ax_loss, "cross-entropy loss"), (ax_acc, "accuracy")):
+        ax.set_xlim(0, max(max_epochs or n, n))
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(ylabel)
+        ax.grid(True, alpha=0.3)
+        ax.legend()
+
+
+def plot_history(history: Any) -> Figure:
+    """Training curves of a :class:`~d2lutils.train.History`: loss and accuracy per epoch.
+
+    The training loss is drawn every quarter epoch when the history has those points.
+    In a notebook, assign the result (``fig = plot_history(h)``) or end the line with
+    ``;`` so the figure appears once.
+
+    Introduced in {ref}`sec-lenet`.
+    """
+    _check_history(history)
+    fig = plt.figure(figsize=(6.5, 2.6), layout="constrained")
+    _draw_history(fig, history)
+    return fig
+
+
+def _in_notebook() -> bool:
+    """True inside a Jupyter kernel (JupyterLab, classic, VS Code, Colab, nbclient...)."""
+    if "IPython" not in sys.modules:  # never imported: certainly no kernel
+        return False
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def _displayable(fig: Figure) -> Any:
+    """``fig`` itself if IPython can render it as an image, else a PNG rendering of it."""
+    from IPython import get_ipython
+    from IPython.display import Image
+
+    shell = get_ipython()
+    formatters = shell.display_formatter.formatters if shell is not None else {}
+    for mime in ("image/png", "image/svg+xml"):
+        formatter = formatters.get(mime)
+        if formatter is not None and formatter.enabled:
+            try:
+                formatter.lookup(fig)
+                return fig
+            except KeyError:
+                pass
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return Image(data=buffer.getvalue(), format="png")
+
+
+class ProgressBoard:
+    """Shows training progress: a live figure in a notebook, a line per epoch in a terminal.
+
+    In a Jupyter kernel the board displays one figure and replaces it in place after
+    each epoch through an IPython display handle, so an executed notebook (nbclient,
+    Jupyter Book, nbval) keeps exactly one figure, the final one. The figure is closed
+    when training ends, so matplotlib's inline backend shows no second copy. Elsewhere
+    it prints one line per epoch.
+
+    Args:
+        max_epochs: the x-axis runs from 0 to this (the Trainer passes its own).
+        mode: ``"auto"`` (notebook if in a Jupyter kernel, else terminal), ``"notebook"``,
+            ``"terminal"`` or ``"none"``.
+        figsize: (width, height) of the figure in inches.
+        stream: where terminal lines go; default ``sys.stdout`` at the time of printing.
+        min_interval: in a notebook, redraw at most once per this many seconds (the last
+            state is always drawn).
+
+    Introduced in {ref}`sec-lenet`.
+    """
+
+    MODES = ("auto", "notebook", "terminal", "none")
+
+    def __init__(self, max_epochs: int | None = None, mode: str = "auto",
+                 figsize: Sequence[float] = (6.5, 2.6), stream: TextIO | None = None,
+                 min_interval: float = 0.5) -> None:
+        if max_epochs is not None and (isinstance(max_epochs, bool) or
+                                       not isinstance(max_epochs, numbers.Integral)
+                                       or max_epochs <= 0):
+            raise ValueError(f"max_epochs must be None or a positive int, got {max_epochs!r}")
+        if mode not in self.MODES:
+            raise ValueError(f"mode must be one of {self.MODES}, got {mode!r}")
+        if not isinstance(min_interval, numbers.Real) or min_interval < 0:
+            raise ValueError(f"min_interval must be a non-negative number, got {min_interval!r}")
+        self.max_epochs, self.figsize = max_epochs, _check_pair("figsize", figsize, positive=True)
+        self.mode = ("notebook" if _in_notebook() else "terminal") if mode == "auto" else mode
+        self.stream, self.min_interval = stream, float(min_interval)
+        self.fig: Figure | None = None
+        self._handle: Any = None
+        self._history: Any = None
+        self._last_draw = -float("inf")
+
+    def update(self, history: Any, max_epochs: int | None = None) -> None:
+        """Show the state of ``history`` after its latest epoch."""
+        n = _check_history(history)
+        total = max_epochs or self.max_epochs
+        if self.mode == "terminal":
+            self._print_line(history, n, total)
+        elif self.mode == "notebook":
+            self._history, self._total = history, total
+            if time.perf_counter() - self._last_draw >= self.min_interval:
+                self._redraw()
+
+    def finish(self) -> None:
+        """Draw the final state (notebook), close the figure and forget the display handle."""
+        if self.mode == "notebook" and self._history is not None:
+            self._redraw()
+        if self.fig is not None:
+            plt.close(self.fig)
+        self.fig, self._handle, self._history = None, None, None
+        self._last_draw = -float("inf")
+
+    def _redraw(self) -> None:
+        from IPython.display import display
+
+        if self.fig is None:
+            self.fig = plt.figure(figsize=self.figsize, layout="constrained")
+        _draw_history(self.fig, self._history, self._total)
+        if self._handle is None:
+            self._handle = display(_displayable(self.fig), display_id=True)
+        else:
+            self._handle.update(_displayable(self.fig))
+        self._history = None  # drawn: nothing pending
+        self._last_draw = time.perf_counter()
+
+    def _print_line(self, history: Any, n: int, total: int | None) -> None:
+        parts = [f"epoch {n:>{len(str(total or n))}}/{total}" if total else f"epoch {n}",
+                 f"train loss {history.train_loss[-1]:.4f}",
+                 f"train acc {history.train_acc[-1]:.3f}"]
+        if not np.isnan(history.val_acc[-1]):
+            parts += [f"val loss {history.val_loss[-1]:.4f}", f"val acc {history.val_acc[-1]:.3f}"]
+        if getattr(history, "examples_per_sec", 0):
+            parts += [f"{history.examples_per_sec:,.0f} examples/s",
+                      f"{history.seconds:.1f} s"]
+        print("  ".join(parts), file=self.stream or sys.stdout, flush=True)

@@ -1,3 +1,516 @@
-"""Placeholder: being written."""
+"""Training a classifier: the ``Trainer``, accuracy, initialisation and layer summaries.
 
-__all__: list[str] = []
+The training loop is written for speed on a laptop CPU as much as for clarity: the
+loss and the number of correct predictions are accumulated as tensors (no
+``.item()`` per batch), gradients are reset with ``set_to_none``, validation runs
+without autograd on chunks of at least 1,024 examples, conv nets use the
+channels-last layout on the CPU, and each epoch starts by timing a few batches
+with torch's thread count and with one thread, then keeps the faster: small
+networks on a busy CPU can run many times faster on one thread.
+``benchmarks/lenet.py`` measures all this; ``benchmarks/README.md`` has the figures.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import random
+import statistics
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .plot import ProgressBoard
+
+__all__ = [
+    "History", "LayerRow", "Trainer", "accuracy", "count_parameters", "default_device",
+    "evaluate_accuracy", "init_cnn", "layer_summary", "set_seed",
+]
+
+CHANNELS_LAST = True  # on CPU, train conv nets in channels-last layout (see benchmarks/)
+NAN_CHECK_EVERY = 50  # batches between the (cheap, batched) checks for a non-finite loss
+VAL_CHUNK = 1024  # validation forwards at least this many examples at once
+TUNE_THREADS = True  # on CPU, try one thread against torch's default each epoch
+PROBE_BATCHES = 8  # batches timed per candidate thread count
+
+
+def default_device() -> torch.device:
+    """The fastest device available: CUDA, then Apple's MPS, then the CPU.
+
+    Introduced in {ref}`sec-lenet`.
+    """
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def set_seed(seed: int) -> None:
+    """Seed Python's, NumPy's and PyTorch's random number generators (all devices).
+
+    Introduced in {ref}`sec-lenet`.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    random.seed(int(seed))
+    torch.manual_seed(int(seed))
+    try:
+        import numpy as np
+    except ImportError:  # pragma: no cover - numpy comes with matplotlib
+        return
+    np.random.seed(int(seed) % 2**32)
+
+
+def init_cnn(module: nn.Module) -> None:
+    """Xavier-uniform weights and zero biases for ``nn.Conv2d`` and ``nn.Linear`` layers.
+
+    Use it as ``net.apply(init_cnn)``; other modules are left alone. Lazy layers must
+    have seen one forward pass first, so that their weights have a shape.
+
+    Introduced in {ref}`sec-lenet`.
+    """
+    if not isinstance(module, nn.Module):
+        raise TypeError(f"module must be an nn.Module, got {type(module).__name__}")
+    if isinstance(module, (nn.Conv2d, nn.Linear)):
+        if isinstance(module.weight, nn.parameter.UninitializedParameter):
+            raise ValueError(f"init_cnn got an uninitialised lazy {type(module).__name__}; "
+                             "run one forward pass (e.g. net(X)) before net.apply(init_cnn)")
+        nn.init.xavier_uniform_(module.weight)
+        if module.bias is not None:
+            nn.init.zeros_(module.bias)
+
+
+def accuracy(y_hat: torch.Tensor, y: torch.Tensor) -> float:
+    """Fraction of correct predictions.
+
+    Args:
+        y_hat: (n, q) scores (the predicted class is the largest) or (n,) predicted labels.
+        y: (n,) true labels.
+
+    Introduced in {ref}`sec-lenet`.
+    """
+    for name, t in (("y_hat", y_hat), ("y", y)):
+        if not isinstance(t, torch.Tensor):
+            raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
+    if y_hat.dim() not in (1, 2) or y.dim() != 1:
+        raise ValueError(f"expected y_hat of shape (n, q) or (n,) and y of shape (n,), "
+                         f"got y_hat {tuple(y_hat.shape)} and y {tuple(y.shape)}")
+    if y_hat.shape[0] != y.shape[0] or y.shape[0] == 0:
+        raise ValueError(f"y_hat and y must hold the same positive number of examples, "
+                         f"got {y_hat.shape[0]} and {y.shape[0]}")
+    preds = y_hat.argmax(dim=1) if y_hat.dim() == 2 else y_hat
+    return (preds.to(y.dtype) == y).float().mean().item()
+
+
+def _model_device(net: nn.Module) -> torch.device:
+    param = next(net.parameters(), None)
+    return param.device if param is not None else torch.device("cpu")
+
+
+def _channels_last(model: nn.Module, device: torch.device) -> torch.memory_format | None:
+    """Channels-last layout for conv nets on the CPU, where it speeds up convolutions and
+    pooling (see ``benchmarks/README.md``); ``None`` (keep the layout) elsewhere."""
+    if CHANNELS_LAST and device.type == "cpu" and any(
+            isinstance(m, nn.Conv2d) for m in model.modules()):
+        return torch.channels_last
+    return None
+
+
+def _to(X: torch.Tensor, device: torch.device, fmt: torch.memory_format | None) -> torch.Tensor:
+    X = X.to(device, non_blocking=True)
+    return X.contiguous(memory_format=fmt) if fmt is not None and X.dim() == 4 else X
+
+
+def _chunks(batches: Iterable, device: torch.device, size: int = VAL_CHUNK,
+            fmt: torch.memory_format | None = None):
+    """Regroup (X, y) batches into chunks of at least ``size`` examples on ``device``."""
+    Xs, ys, n = [], [], 0
+    for X, y in batches:
+        Xs.append(X)
+        ys.append(y)
+        n += len(y)
+        if n >= size:
+            yield _to(_cat(Xs), device, fmt), _cat(ys).to(device)
+            Xs, ys, n = [], [], 0
+    if Xs:
+        yield _to(_cat(Xs), device, fmt), _cat(ys).to(device)
+
+
+def _cat(tensors: list[torch.Tensor]) -> torch.Tensor:
+    return tensors[0] if len(tensors) == 1 else torch.cat(tensors)
+
+
+def _evaluate(net: nn.Module, batches: Iterable, device: torch.device,
+              fmt: torch.memory_format | None = None) -> tuple[float, float]:
+    """Mean cross-entropy loss and accuracy of ``net`` on ``batches`` (no autograd)."""
+    was_training = net.training
+    net.eval()
+    loss_sum = torch.zeros((), device=device)
+    correct = torch.zeros((), dtype=torch.long, device=device)
+    n = 0
+    with torch.inference_mode():
+        for X, y in _chunks(batches, device, fmt=fmt):
+            y_hat = net(X)
+            loss_sum += F.cross_entropy(y_hat, y, reduction="sum")
+            correct += (y_hat.argmax(dim=1) == y).sum()
+            n += len(y)
+    net.train(was_training)
+    if n == 0:
+        raise ValueError("the validation data yielded no examples")
+    return loss_sum.item() / n, correct.item() / n
+
+
+def evaluate_accuracy(net: nn.Module, data_iter: Iterable, device: Any = None) -> float:
+    """Accuracy of ``net`` on every (X, y) batch of ``data_iter``, in evaluation mode.
+
+    ``device=None`` uses the device that holds the model's parameters.
+
+    Introduced in {ref}`sec-lenet`.
+    """
+    if not isinstance(net, nn.Module):
+        raise TypeError(f"net must be an nn.Module, got {type(net).__name__}")
+    if not isinstance(data_iter, Iterable):
+        raise TypeError(f"data_iter must be an iterable of (X, y) batches, "
+                        f"got {type(data_iter).__name__}")
+    device = _model_device(net) if device is None else _as_device(device)
+    return _evaluate(net, data_iter, device)[1]
+
+
+def count_parameters(net: nn.Module) -> int:
+    """Number of scalar parameters of ``net`` (shared parameters counted once).
+
+    Introduced in {ref}`sec-lenet`.
+    """
+    if not isinstance(net, nn.Module):
+        raise TypeError(f"net must be an nn.Module, got {type(net).__name__}")
+    if any(isinstance(p, nn.parameter.UninitializedParameter) for p in net.parameters()):
+        raise ValueError("net has uninitialised lazy layers; run one forward pass first")
+    return sum(p.numel() for p in net.parameters())
+
+
+class _ThreadProbe:
+    """Times ``PROBE_BATCHES`` training steps with each candidate thread count (after one
+    warm-up batch), then keeps the count with the smaller median step time."""
+
+    def __init__(self, candidates: list[int]) -> None:
+        self.plan = [c for c in candidates for _ in range(PROBE_BATCHES)]
+        self.times: dict[int, list[float]] = {c: [] for c in candidates}
+
+    def before(self, i: int) -> None:
+        if 1 <= i <= len(self.plan):
+            torch.set_num_threads(self.plan[i - 1])
+            self.start = time.perf_counter()
+
+    def after(self, i: int) -> None:
+        if 1 <= i <= len(self.plan):
+            self.times[self.plan[i - 1]].append(time.perf_counter() - self.start)
+            if i == len(self.plan):
+                torch.set_num_threads(min(self.times, key=lambda c: statistics.median(self.times[c])))
+
+
+def _thread_probe(device: torch.device, batches: Iterable) -> _ThreadProbe | None:
+    """A probe when it can matter: CPU, several threads, and an epoch long enough to pay."""
+    threads = torch.get_num_threads()
+    n = len(batches) if hasattr(batches, "__len__") else 0
+    if not TUNE_THREADS or device.type != "cpu" or threads == 1 or n < 6 * PROBE_BATCHES:
+        return None
+    return _ThreadProbe([threads, 1])
+
+
+class LayerRow(NamedTuple):
+    """One row of :func:`layer_summary`: layer name, output shape, parameter count."""
+
+    name: str
+    output_shape: tuple
+    params: int
+
+
+def layer_summary(net: nn.Module, input_shape: Sequence[int],
+                  print_table: bool = True) -> list[LayerRow]:
+    """Run a dummy input through ``net`` and list each layer's output shape and parameters.
+
+    For an ``nn.Sequential`` the rows are its direct children (blocks stay whole);
+    otherwise they are the leaf modules, in the order they run. Names read
+    ``"path (Type)"``, e.g. ``"0 (Conv2d)"``.
+
+    Args:
+        net: the model; lazy layers get initialised by the dummy forward pass.
+        input_shape: shape of the dummy input including the batch axis, e.g. (1, 1, 28, 28).
+        print_table: also print the rows as a table, with the total parameter count.
+
+    Introduced in {ref}`sec-lenet`.
+    """
+    if not isinstance(net, nn.Module):
+        raise TypeError(f"net must be an nn.Module, got {type(net).__name__}")
+    if (isinstance(input_shape, (str, bytes)) or not isinstance(input_shape, Sequence)
+            or len(input_shape) == 0
+            or not all(isinstance(s, numbers.Integral) and not isinstance(s, bool) and s > 0
+                       for s in input_shape)):
+        raise ValueError(f"input_shape must be a non-empty sequence of positive ints "
+                         f"such as (1, 1, 28, 28), got {input_shape!r}")
+    if isinstance(net, nn.Sequential):
+        layers = list(net.named_children())
+    else:
+        layers = [(n, m) for n, m in net.named_modules() if not list(m.children()) and n]
+    rows: list[LayerRow] = []
+
+    def hook_for(name: str):
+        def hook(module, inputs, output):
+            shape = (tuple(output.shape) if isinstance(output, torch.Tensor)
+                     else tuple(tuple(o.shape) for o in output if isinstance(o, torch.Tensor)))
+            rows.append(LayerRow(f"{name} ({type(module).__name__})", shape, -1))
+        return hook
+
+    handles = [m.register_forward_hook(hook_for(n)) for n, m in layers]
+    param = next(net.parameters(), None)
+    X = torch.randn(*input_shape, generator=torch.Generator().manual_seed(0))
+    if param is not None and not isinstance(param, nn.parameter.UninitializedParameter):
+        X = X.to(device=param.device, dtype=param.dtype)
+    was_training = net.training
+    try:
+        net.eval()
+        with torch.no_grad():
+            net(X)
+    except RuntimeError as e:
+        raise ValueError(f"input_shape {tuple(input_shape)} does not fit the network: {e}") from e
+    finally:
+        net.train(was_training)
+        for h in handles:
+            h.remove()
+    modules = dict(layers)
+    for i, row in enumerate(rows):  # count parameters now: lazy layers exist only after forward
+        module = modules[row.name.rsplit(" (", 1)[0]]
+        rows[i] = row._replace(params=sum(p.numel() for p in module.parameters()))
+    if print_table:
+        width = max([len("layer")] + [len(r.name) for r in rows]) + 2
+        lines = [f"{'layer':<{width}}{'output shape':<22}{'params':>10}", "-" * (width + 32)]
+        lines += [f"{r.name:<{width}}{str(r.output_shape):<22}{r.params:>10,}" for r in rows]
+        lines += ["-" * (width + 32), f"total parameters: {count_parameters(net):,}"]
+        print("\n".join(lines))
+    return rows
+
+
+@dataclass
+class History:
+    """What :meth:`Trainer.fit` measured, one list entry per epoch.
+
+    Attributes:
+        train_loss, train_acc: mean cross-entropy and accuracy over each epoch's training
+            batches, measured on the fly while the weights change.
+        val_loss, val_acc: the same on the validation data after each epoch (``nan``
+            when the data module has no validation loader).
+        train_loss_points: (epoch, loss) pairs, the mean loss over each quarter epoch,
+            plotted at the quarter's end (e.g. 0.25, 0.5, ...).
+        seconds: wall-clock time of the whole fit, validation included.
+        examples_per_sec: training examples processed per second of ``seconds``.
+        device: where the model was trained, e.g. ``"cpu"``.
+        threads: CPU threads used in the last epoch (see the module's notes).
+        epochs: number of epochs run.
+
+    Introduced in {ref}`sec-lenet`.
+    """
+
+    train_loss: list[float] = field(default_factory=list)
+    train_acc: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_acc: list[float] = field(default_factory=list)
+    train_loss_points: list[tuple[float, float]] = field(default_factory=list)
+    seconds: float = 0.0
+    examples_per_sec: float = 0.0
+    device: str = "cpu"
+    threads: int = 1
+    epochs: int = 0
+
+    @property
+    def final_val_acc(self) -> float:
+        """Validation accuracy after the last epoch."""
+        if not self.val_acc:
+            raise ValueError("History holds no epochs yet")
+        return self.val_acc[-1]
+
+
+def _as_device(device: Any) -> torch.device:
+    if isinstance(device, torch.device):
+        return device
+    if not isinstance(device, str):
+        raise TypeError(f"device must be None, a str or a torch.device, got {device!r}")
+    try:
+        return torch.device(device)
+    except RuntimeError as e:
+        raise ValueError(f"device must name a torch device such as 'cpu' or 'cuda', "
+                         f"got {device!r}") from e
+
+
+def _sgd(params, lr: float) -> torch.optim.Optimizer:
+    return torch.optim.SGD(params, lr=lr)
+
+
+class Trainer:
+    """Trains a classifier with minibatch SGD (or any optimizer) and cross-entropy loss.
+
+    Args:
+        max_epochs: number of passes over the training data, a positive int.
+        lr: learning rate, a positive number.
+        device: where to train; ``None`` picks :func:`default_device`.
+        board: ``True`` shows a :class:`~d2lutils.plot.ProgressBoard` (a live figure in
+            a notebook, one line per epoch in a terminal), ``False`` trains silently; a
+            board instance may be passed too.
+        seed: if given, seeds every generator (:func:`set_seed`) and the data module's
+            shuffling (its ``seed`` attribute), so that a run can be repeated exactly.
+        optimizer: factory ``(params, lr) -> torch.optim.Optimizer``; default plain SGD.
+
+    Introduced in {ref}`sec-lenet`.
+    """
+
+    def __init__(self, max_epochs: int, lr: float = 0.1, device: Any = None,
+                 board: bool | ProgressBoard = True, seed: int | None = None,
+                 optimizer: Callable[..., torch.optim.Optimizer] | None = None) -> None:
+        if isinstance(max_epochs, bool) or not isinstance(max_epochs, numbers.Integral) \
+                or max_epochs <= 0:
+            raise ValueError(f"max_epochs must be a positive int, got {max_epochs!r}")
+        if isinstance(lr, bool) or not isinstance(lr, numbers.Real) \
+                or not math.isfinite(lr) or lr <= 0:
+            raise ValueError(f"lr must be a positive number, got {lr!r}")
+        if not isinstance(board, (bool, ProgressBoard)):
+            raise TypeError(f"board must be True, False or a ProgressBoard, got {board!r}")
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)
+                                 or seed < 0):
+            raise ValueError(f"seed must be None or a non-negative int, got {seed!r}")
+        if optimizer is not None and not callable(optimizer):
+            raise TypeError("optimizer must be a callable (params, lr) -> torch.optim.Optimizer, "
+                            f"got {type(optimizer).__name__}")
+        self.max_epochs, self.lr, self.seed = int(max_epochs), float(lr), seed
+        self.device = None if device is None else _as_device(device)
+        self.board, self.optimizer = board, optimizer or _sgd
+
+    def fit(self, model: nn.Module, data: Any) -> History:
+        """Train ``model`` on ``data`` and return the :class:`History`.
+
+        ``data`` is anything with ``train_dataloader()`` and ``val_dataloader()`` methods
+        returning iterables of (X, y) batches (``val_dataloader()`` may return ``None``).
+        The model is moved to the device and left there, in evaluation mode.
+        """
+        if not isinstance(model, nn.Module):
+            raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
+        for method in ("train_dataloader", "val_dataloader"):
+            if not callable(getattr(data, method, None)):
+                raise TypeError(f"data must have a {method}() method (a data module such as "
+                                f"d2lutils.FashionMNIST), got {type(data).__name__}")
+        if self.seed is not None:
+            set_seed(self.seed)
+            if hasattr(data, "seed"):
+                data.seed = self.seed
+        device = default_device() if self.device is None else self.device
+        model.to(device)
+        fmt = _channels_last(model, device)
+        if fmt is not None:
+            model.to(memory_format=fmt)
+        board = (ProgressBoard(max_epochs=self.max_epochs) if self.board is True
+                 else self.board or None)
+        train_iter, val_iter = data.train_dataloader(), data.val_dataloader()
+        history = History(device=str(device))
+        threads = torch.get_num_threads()
+        start, examples = time.perf_counter(), 0
+        try:
+            optimizer = None
+            for epoch in range(self.max_epochs):
+                if epoch > 0 and isinstance(train_iter, Iterator):  # one-shot: ask again
+                    train_iter = data.train_dataloader()
+                if optimizer is None:  # after a dry run, lazy layers have their shapes
+                    optimizer = self._make_optimizer(model, train_iter, device, fmt)
+                examples += self._train_epoch(model, train_iter, optimizer, device, fmt,
+                                              epoch, history)
+                if val_iter is not None:
+                    if epoch > 0 and isinstance(val_iter, Iterator):
+                        val_iter = data.val_dataloader()
+                    val_loss, val_acc = _evaluate(model, val_iter, device, fmt)
+                else:
+                    val_loss = val_acc = math.nan
+                history.val_loss.append(val_loss)
+                history.val_acc.append(val_acc)
+                history.epochs, history.threads = epoch + 1, torch.get_num_threads()
+                history.seconds = time.perf_counter() - start
+                history.examples_per_sec = examples / history.seconds
+                if board is not None:
+                    board.update(history, self.max_epochs)
+        finally:
+            torch.set_num_threads(threads)
+            model.eval()
+            if fmt is not None:  # hand the model back in the usual layout
+                model.to(memory_format=torch.contiguous_format)
+            if board is not None:
+                board.finish()
+        return history
+
+    def _make_optimizer(self, model, train_iter, device, fmt) -> torch.optim.Optimizer:
+        if any(isinstance(p, nn.parameter.UninitializedParameter) for p in model.parameters()):
+            X, _ = next(iter(train_iter))
+            with torch.no_grad():
+                model(_to(X, device, fmt))
+            if fmt is not None:  # the new weights get the layout too
+                model.to(memory_format=fmt)
+        opt = self.optimizer(model.parameters(), self.lr)
+        if not isinstance(opt, torch.optim.Optimizer):
+            raise TypeError(f"optimizer factory must return a torch.optim.Optimizer, "
+                            f"got {type(opt).__name__}")
+        return opt
+
+    def _train_epoch(self, model, train_iter, optimizer, device, fmt, epoch, history) -> int:
+        """One pass over the training data; appends to ``history``, returns #examples."""
+        model.train()
+        losses: list[torch.Tensor] = []  # detached per-batch mean losses: no host sync
+        sizes: list[int] = []
+        correct = torch.zeros((), dtype=torch.long, device=device)
+        checked = 0
+        probe = _thread_probe(device, train_iter)
+        for i, (X, y) in enumerate(train_iter):
+            if probe:
+                probe.before(i)
+            X, y = _to(X, device, fmt), y.to(device, non_blocking=True)
+            y_hat = model(X)
+            loss = F.cross_entropy(y_hat, y)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            if probe:
+                probe.after(i)
+            losses.append(loss.detach())
+            sizes.append(len(y))
+            correct += (y_hat.detach().argmax(dim=1) == y).sum()
+            if len(losses) - checked >= NAN_CHECK_EVERY:
+                self._check_finite(losses, checked, epoch)
+                checked = len(losses)
+        if not losses:
+            raise ValueError("the training data yielded no batches")
+        self._check_finite(losses, checked, epoch)
+        batch_losses = torch.stack(losses).cpu()
+        n = torch.tensor(sizes, dtype=batch_losses.dtype)
+        total = int(n.sum())
+        history.train_loss.append(float((batch_losses * n).sum()) / total)
+        history.train_acc.append(correct.item() / total)
+        quarters = torch.linspace(0, len(sizes), 5).round().long().tolist()
+        for lo, hi in zip(quarters, quarters[1:]):
+            if hi > lo:
+                mean = float((batch_losses[lo:hi] * n[lo:hi]).sum() / n[lo:hi].sum())
+                history.train_loss_points.append((epoch + hi / len(sizes), mean))
+        return total
+
+    def _check_finite(self, losses: list[torch.Tensor], start: int, epoch: int) -> None:
+        """Raise if any loss in ``losses[start:]`` is nan or inf, naming the first such batch."""
+        if start == len(losses):
+            return
+        recent = torch.stack(losses[start:])
+        bad = ~torch.isfinite(recent)
+        if bool(bad.any()):
+            i = start + int(bad.nonzero()[0, 0])
+            raise FloatingPointError(
+                f"training diverged: the loss became {losses[i].item()} at epoch {epoch + 1}, "
+                f"batch {i + 1} (lr={self.lr:g}); try a smaller learning rate, "
+                f"e.g. lr={self.lr / 10:g}")

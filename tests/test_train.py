@@ -1,0 +1,515 @@
+"""Tests for d2lutils.train: the Trainer, History, accuracy, initialisation and summaries.
+
+Everything runs on small synthetic data (no Fashion-MNIST), so the file takes seconds.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from d2lutils.train import (
+    History, LayerRow, Trainer, accuracy, count_parameters, default_device,
+    evaluate_accuracy, init_cnn, layer_summary, set_seed,
+)
+
+
+class Blobs:
+    """A 4-class toy image problem: each class is a fixed random 8x8 pattern plus noise.
+
+    It behaves like a d2lutils data module: ``train_dataloader()`` reshuffles with a
+    generator seeded by ``seed`` and the number of calls so far, ``val_dataloader()``
+    serves the validation split in order.
+    """
+
+    def __init__(self, n_train=512, n_val=256, batch_size=32, noise=1.0, seed=0):
+        g = torch.Generator().manual_seed(1234)
+        centers = torch.randn(4, 1, 8, 8, generator=g)
+        y = torch.randint(0, 4, (n_train + n_val,), generator=g)
+        X = centers[y] + noise * torch.randn(len(y), 1, 8, 8, generator=g)
+        self.X_train, self.y_train = X[:n_train], y[:n_train]
+        self.X_val, self.y_val = X[n_train:], y[n_train:]
+        self.batch_size, self.seed, self._calls = batch_size, seed, 0
+
+    def train_dataloader(self):
+        g = torch.Generator().manual_seed(self.seed + self._calls)
+        self._calls += 1
+        idx = torch.randperm(len(self.y_train), generator=g)
+        b = self.batch_size
+        return [(self.X_train[idx[i:i + b]], self.y_train[idx[i:i + b]])
+                for i in range(0, len(idx), b)]
+
+    def val_dataloader(self):
+        b = self.batch_size
+        return [(self.X_val[i:i + b], self.y_val[i:i + b]) for i in range(0, len(self.y_val), b)]
+
+
+def tiny_cnn():
+    return nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.AvgPool2d(2),
+                         nn.Flatten(), nn.Linear(64, 4))
+
+
+def lenet():
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.Sigmoid(), nn.AvgPool2d(2, 2),
+        nn.Conv2d(6, 16, 5), nn.Sigmoid(), nn.AvgPool2d(2, 2), nn.Flatten(),
+        nn.Linear(400, 120), nn.Sigmoid(), nn.Linear(120, 84), nn.Sigmoid(), nn.Linear(84, 10))
+
+
+def fit(net, data=None, epochs=3, **kwargs):
+    kwargs.setdefault("board", False)
+    kwargs.setdefault("lr", 0.1)
+    return Trainer(epochs, **kwargs).fit(net, data or Blobs())
+
+
+# --- training ----------------------------------------------------------------
+
+
+def test_tiny_cnn_learns_well_above_chance():
+    torch.manual_seed(0)
+    net = tiny_cnn()
+    net.apply(init_cnn)
+    history = fit(net, epochs=4, lr=0.2)
+    # chance is 0.25; the noisy patterns are separable enough for > 0.9
+    assert history.final_val_acc > 0.9
+    assert history.train_loss[-1] < 0.5 * history.train_loss[0]
+    assert history.val_loss[-1] < history.val_loss[0]
+    assert evaluate_accuracy(net, Blobs().val_dataloader()) == pytest.approx(history.final_val_acc)
+
+
+def test_history_is_complete_and_consistent():
+    data = Blobs(n_train=500, batch_size=32)  # 16 batches, the last one short
+    history = fit(tiny_cnn(), data, epochs=3)
+    assert isinstance(history, History)
+    assert history.epochs == 3
+    for name in ("train_loss", "train_acc", "val_loss", "val_acc"):
+        values = getattr(history, name)
+        assert len(values) == 3, name
+        assert all(isinstance(v, float) and math.isfinite(v) for v in values), name
+    assert all(0 <= a <= 1 for a in history.train_acc + history.val_acc)
+    assert history.final_val_acc == history.val_acc[-1]
+    xs = [x for x, _ in history.train_loss_points]
+    assert len(xs) == 12 and xs == sorted(xs) and xs[-1] == pytest.approx(3.0)
+    # the quarter-epoch means average back (weighted) to about the epoch mean
+    first_epoch = [v for x, v in history.train_loss_points if x <= 1]
+    assert np.mean(first_epoch) == pytest.approx(history.train_loss[0], rel=0.2)
+    assert history.seconds > 0
+    assert history.examples_per_sec == pytest.approx(3 * 500 / history.seconds)
+    assert history.device == "cpu" or default_device().type != "cpu"
+
+
+def test_device_none_trains_on_the_default_device():
+    net = tiny_cnn()
+    history = fit(net, epochs=1, device=None)
+    assert history.device == str(default_device())
+    assert next(net.parameters()).device.type == default_device().type
+    assert not net.training  # left in evaluation mode after the last validation
+
+
+def test_explicit_cpu_device_and_model_moved():
+    history = fit(tiny_cnn(), epochs=1, device="cpu")
+    assert history.device == "cpu"
+
+
+def test_channels_last_gives_the_same_training_and_the_layout_is_restored(monkeypatch):
+    import d2lutils.train as train
+
+    def run():
+        torch.manual_seed(0)
+        net = tiny_cnn()
+        return net, fit(net, epochs=2, device="cpu", seed=0)
+
+    net, fast = run()
+    assert net[0].weight.is_contiguous()  # handed back in the usual layout
+    monkeypatch.setattr(train, "CHANNELS_LAST", False)
+    _, plain = run()
+    torch.testing.assert_close(torch.tensor(fast.train_loss), torch.tensor(plain.train_loss),
+                               rtol=1e-4, atol=1e-5)
+    assert fast.val_acc == pytest.approx(plain.val_acc, abs=2 / 256)
+
+
+def test_seed_makes_runs_identical_and_different_seeds_differ():
+    def run(seed):
+        torch.manual_seed(0)
+        net = tiny_cnn()
+        net.apply(init_cnn)
+        return fit(net, Blobs(), epochs=2, seed=seed)
+
+    a, b, c = run(7), run(7), run(8)
+    assert a.train_loss == b.train_loss and a.val_acc == b.val_acc
+    assert a.train_loss != c.train_loss
+
+
+def test_seed_is_passed_to_the_data_module():
+    data = Blobs(seed=0)
+    fit(tiny_cnn(), data, epochs=1, seed=42)
+    assert data.seed == 42
+
+
+def test_optimizer_factory_is_used_with_lr():
+    calls = []
+
+    def adam(params, lr):
+        calls.append(lr)
+        return torch.optim.Adam(params, lr=lr)
+
+    torch.manual_seed(0)
+    history = fit(tiny_cnn(), epochs=2, lr=0.01, optimizer=adam)
+    assert calls == [0.01]
+    assert history.final_val_acc > 0.5
+
+
+def test_optimizer_factory_must_return_an_optimizer():
+    with pytest.raises(TypeError, match="optimizer"):
+        fit(tiny_cnn(), epochs=1, optimizer=lambda params, lr: "sgd")
+
+
+def test_lazy_layers_are_initialised_before_the_optimizer():
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Flatten(), nn.LazyLinear(32), nn.ReLU(), nn.LazyLinear(4))
+    history = fit(net, epochs=3, lr=0.1)
+    assert count_parameters(net) == 64 * 32 + 32 + 32 * 4 + 4
+    assert history.final_val_acc > 0.5
+
+
+def test_works_with_a_torch_dataloader():
+    blobs = Blobs()
+
+    class Loaders:
+        def train_dataloader(self):
+            ds = torch.utils.data.TensorDataset(blobs.X_train, blobs.y_train)
+            return torch.utils.data.DataLoader(ds, batch_size=64, shuffle=True)
+
+        def val_dataloader(self):
+            ds = torch.utils.data.TensorDataset(blobs.X_val, blobs.y_val)
+            return torch.utils.data.DataLoader(ds, batch_size=64)
+
+    history = fit(tiny_cnn(), Loaders(), epochs=2)
+    assert history.examples_per_sec == pytest.approx(2 * 512 / history.seconds)
+
+
+def test_one_shot_iterators_are_requested_again_each_epoch():
+    blobs = Blobs()
+
+    class Generators:
+        def train_dataloader(self):
+            return iter(blobs.train_dataloader())
+
+        def val_dataloader(self):
+            return (batch for batch in blobs.val_dataloader())
+
+    history = fit(tiny_cnn(), Generators(), epochs=3)
+    assert len(history.train_loss_points) == 12
+    assert history.examples_per_sec == pytest.approx(3 * 512 / history.seconds)
+    assert all(math.isfinite(v) for v in history.val_acc)
+
+
+def test_missing_validation_loader_gives_nan_validation_entries():
+    class TrainOnly(Blobs):
+        def val_dataloader(self):
+            return None
+
+    history = fit(tiny_cnn(), TrainOnly(), epochs=2)
+    assert len(history.val_acc) == 2 and all(math.isnan(v) for v in history.val_acc)
+    assert len(history.train_loss) == 2
+
+
+# --- divergence ----------------------------------------------------------------
+
+
+def test_huge_lr_raises_naming_epoch_batch_and_smaller_lr():
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Flatten(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 64),
+                        nn.ReLU(), nn.Linear(64, 4))
+    with pytest.raises(FloatingPointError, match=r"epoch \d+, batch \d+") as info:
+        fit(net, epochs=5, lr=1e12)
+    message = str(info.value)
+    assert "smaller learning rate" in message and "lr=1e+11" in message
+
+
+class PoisonedBatch(Blobs):
+    """Blobs whose training batch ``batch`` (1-based) of epoch ``epoch`` holds a NaN."""
+
+    def __init__(self, epoch, batch, value=float("nan")):
+        super().__init__()
+        self.poison = (epoch, batch, value)
+
+    def train_dataloader(self):
+        batches = super().train_dataloader()
+        epoch, batch, value = self.poison
+        if self._calls == epoch:
+            X, y = batches[batch - 1]
+            X = X.clone()
+            X[0, 0, 0, 0] = value
+            batches[batch - 1] = (X, y)
+        return batches
+
+
+@pytest.mark.parametrize("epoch, batch", [(1, 1), (1, 16), (2, 5)])
+def test_nan_error_names_the_exact_epoch_and_batch(epoch, batch, monkeypatch):
+    import d2lutils.train as train
+
+    monkeypatch.setattr(train, "NAN_CHECK_EVERY", 4)  # the batch is found inside a window too
+    data = PoisonedBatch(epoch, batch)
+
+    class EachEpoch:
+        def train_dataloader(self):
+            return iter(data.train_dataloader())
+
+        def val_dataloader(self):
+            return data.val_dataloader()
+
+    with pytest.raises(FloatingPointError, match=f"epoch {epoch}, batch {batch} "):
+        fit(tiny_cnn(), EachEpoch(), epochs=3)
+
+
+def test_inf_input_is_reported_too():
+    data = PoisonedBatch(1, 3, value=float("inf"))
+    with pytest.raises(FloatingPointError, match="epoch 1, batch 3 "):
+        Trainer(1, board=False).fit(tiny_cnn(), data)
+
+
+# --- argument checks -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("max_epochs", [0, -1, 1.5, "3", True, None])
+def test_bad_max_epochs(max_epochs):
+    with pytest.raises(ValueError, match="max_epochs"):
+        Trainer(max_epochs)
+
+
+@pytest.mark.parametrize("lr", [0, -0.1, float("nan"), float("inf"), "0.1", None, True])
+def test_bad_lr(lr):
+    with pytest.raises(ValueError, match="lr"):
+        Trainer(1, lr=lr)
+
+
+@pytest.mark.parametrize("kwargs, error, name", [
+    ({"device": "no-such-device"}, ValueError, "device"),
+    ({"device": 3.5}, TypeError, "device"),
+    ({"board": "yes"}, TypeError, "board"),
+    ({"seed": -1}, ValueError, "seed"),
+    ({"seed": 1.5}, ValueError, "seed"),
+    ({"optimizer": "sgd"}, TypeError, "optimizer"),
+])
+def test_bad_trainer_arguments(kwargs, error, name):
+    with pytest.raises(error, match=name):
+        Trainer(1, **kwargs)
+
+
+def test_fit_rejects_a_model_that_is_not_a_module():
+    with pytest.raises(TypeError, match="model must be an nn.Module"):
+        Trainer(1, board=False).fit(lambda X: X, Blobs())
+
+
+def test_fit_rejects_data_without_loaders():
+    with pytest.raises(TypeError, match="train_dataloader"):
+        Trainer(1, board=False).fit(tiny_cnn(), [(torch.zeros(1, 1, 8, 8), torch.zeros(1))])
+
+
+def test_fit_rejects_empty_training_data():
+    class Empty(Blobs):
+        def train_dataloader(self):
+            return []
+
+    with pytest.raises(ValueError, match="no batches"):
+        fit(tiny_cnn(), Empty(), epochs=1)
+
+
+# --- helpers ------------------------------------------------------------------------
+
+
+def test_accuracy_on_scores_and_labels():
+    y_hat = torch.tensor([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7], [0.6, 0.4]])
+    y = torch.tensor([1, 0, 0, 0])
+    assert accuracy(y_hat, y) == 0.75
+    assert accuracy(torch.tensor([1, 0, 1, 0]), y) == 0.75
+
+
+@pytest.mark.parametrize("y_hat, y, error", [
+    ([[0.1, 0.9]], torch.tensor([1]), TypeError),
+    (torch.zeros(3, 2), torch.zeros(2, dtype=torch.long), ValueError),
+    (torch.zeros(2, 2, 2), torch.zeros(2, dtype=torch.long), ValueError),
+    (torch.zeros(0, 2), torch.zeros(0, dtype=torch.long), ValueError),
+])
+def test_accuracy_rejects_bad_input(y_hat, y, error):
+    with pytest.raises(error, match="y_hat"):
+        accuracy(y_hat, y)
+
+
+def test_evaluate_accuracy_matches_a_manual_count_and_restores_mode():
+    torch.manual_seed(0)
+    net = tiny_cnn()
+    data = Blobs(n_val=1500, batch_size=100)  # chunks of >= 1024 span several batches
+    X, y = data.X_val, data.y_val
+    expected = (net(X).argmax(1) == y).float().mean().item()
+    net.train()
+    assert evaluate_accuracy(net, data.val_dataloader()) == pytest.approx(expected)
+    assert net.training
+    assert evaluate_accuracy(net, iter(data.val_dataloader()), device="cpu") == \
+        pytest.approx(expected)
+
+
+def test_evaluate_accuracy_rejects_bad_input():
+    with pytest.raises(TypeError, match="net"):
+        evaluate_accuracy("net", [])
+    with pytest.raises(TypeError, match="data_iter"):
+        evaluate_accuracy(tiny_cnn(), 3)
+    with pytest.raises(ValueError, match="no examples"):
+        evaluate_accuracy(tiny_cnn(), [])
+
+
+def test_default_device_prefers_cuda_then_mps_then_cpu(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    assert default_device() == torch.device("cpu")
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
+    assert default_device() == torch.device("mps")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert default_device() == torch.device("cuda")
+
+
+def test_set_seed_repeats_python_numpy_and_torch():
+    set_seed(3)
+    first = (random.random(), np.random.rand(), torch.rand(2))
+    set_seed(3)
+    second = (random.random(), np.random.rand(), torch.rand(2))
+    assert first[:2] == second[:2] and torch.equal(first[2], second[2])
+    for bad in (-1, 1.5, "3", True):
+        with pytest.raises(ValueError, match="seed"):
+            set_seed(bad)
+
+
+def test_init_cnn_xavier_bounds_and_zero_bias():
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Conv2d(3, 8, 5), nn.BatchNorm2d(8), nn.Flatten(), nn.Linear(32, 10))
+    nn.init.constant_(net[0].bias, 1.0)
+    net.apply(init_cnn)
+    for layer, fan_in, fan_out in ((net[0], 3 * 25, 8 * 25), (net[3], 32, 10)):
+        bound = math.sqrt(6 / (fan_in + fan_out))
+        assert layer.weight.abs().max() <= bound
+        assert layer.weight.abs().max() > 0.8 * bound  # uniform over the whole range
+        assert torch.count_nonzero(layer.bias) == 0
+    assert torch.equal(net[1].weight, torch.ones(8))  # other layers untouched
+
+
+def test_init_cnn_rejects_bad_input():
+    with pytest.raises(TypeError, match="module"):
+        init_cnn("conv")
+    with pytest.raises(ValueError, match="forward pass"):
+        nn.Sequential(nn.LazyConv2d(4, 3)).apply(init_cnn)
+
+
+def test_count_parameters_of_lenet_and_shared_weights():
+    expected = (6 * 25 + 6) + (16 * 6 * 25 + 16) + (400 * 120 + 120) + (120 * 84 + 84) \
+        + (84 * 10 + 10)
+    assert count_parameters(lenet()) == expected
+    shared = nn.Linear(5, 5)
+    assert count_parameters(nn.Sequential(shared, nn.ReLU(), shared)) == 30
+    with pytest.raises(TypeError, match="net"):
+        count_parameters([shared])
+    with pytest.raises(ValueError, match="lazy"):
+        count_parameters(nn.LazyLinear(3))
+
+
+def test_layer_summary_of_lenet(capsys):
+    net = lenet()
+    net.train()
+    rows = layer_summary(net, (1, 1, 28, 28))
+    shapes = [r.output_shape for r in rows]
+    assert shapes == [(1, 6, 28, 28), (1, 6, 28, 28), (1, 6, 14, 14), (1, 16, 10, 10),
+                      (1, 16, 10, 10), (1, 16, 5, 5), (1, 400), (1, 120), (1, 120), (1, 84),
+                      (1, 84), (1, 10)]
+    assert all(isinstance(r, LayerRow) for r in rows)
+    assert rows[0] == ("0 (Conv2d)", (1, 6, 28, 28), 156)
+    assert sum(r.params for r in rows) == count_parameters(net)
+    assert net.training  # mode restored
+    table = capsys.readouterr().out
+    assert "0 (Conv2d)" in table and "(1, 16, 5, 5)" in table
+    assert f"total parameters: {count_parameters(net):,}" in table
+
+
+def test_layer_summary_hooks_leaves_of_a_custom_module_and_can_stay_quiet(capsys):
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.features = nn.Sequential(nn.LazyConv2d(4, 3), nn.ReLU())
+            self.head = nn.Linear(4 * 6 * 6, 2)
+
+        def forward(self, X):
+            return self.head(self.features(X).flatten(1))
+
+    rows = layer_summary(Net(), (2, 1, 8, 8), print_table=False)
+    assert [r.name for r in rows] == ["features.0 (Conv2d)", "features.1 (ReLU)",
+                                      "head (Linear)"]
+    assert rows[0].params == 4 * 9 + 4  # the lazy layer was initialised by the dummy pass
+    assert rows[-1].output_shape == (2, 2)
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("shape", [(), (1, 1, -28, 28), (1, 1.5), "1,1,28,28", 28, (True, 1)])
+def test_layer_summary_rejects_bad_input_shapes(shape):
+    with pytest.raises(ValueError, match="input_shape"):
+        layer_summary(lenet(), shape)
+
+
+def test_layer_summary_reports_a_shape_that_does_not_fit():
+    with pytest.raises(ValueError, match=r"input_shape \(1, 3, 28, 28\)"):
+        layer_summary(lenet(), (1, 3, 28, 28))
+    with pytest.raises(TypeError, match="net"):
+        layer_summary("lenet", (1, 1, 28, 28))
+
+
+# --- thread probe ----------------------------------------------------------------------
+
+
+def test_thread_probe_keeps_the_faster_thread_count(monkeypatch):
+    import d2lutils.train as train
+
+    calls, clock = [], iter(range(1000))
+    monkeypatch.setattr(torch, "set_num_threads", calls.append)
+    monkeypatch.setattr(train.time, "perf_counter", lambda: next(clock))
+    probe = train._ThreadProbe([4, 1])
+    step = {4: 5, 1: 2}  # fake step times: one thread is faster here
+    for i in range(2 * train.PROBE_BATCHES + 3):
+        probe.before(i)
+        if 1 <= i <= len(probe.plan):
+            for _ in range(step[probe.plan[i - 1]] - 1):
+                next(clock)
+        probe.after(i)
+    assert calls[:-1] == probe.plan  # each probed batch ran with its planned count
+    assert calls[-1] == 1  # and the faster count was kept
+    assert probe.times == {4: [5] * train.PROBE_BATCHES, 1: [2] * train.PROBE_BATCHES}
+
+
+def test_thread_probe_only_when_it_can_pay():
+    import d2lutils.train as train
+
+    long_epoch, short_epoch = [None] * 100, [None] * 10
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        assert train._thread_probe(torch.device("cpu"), long_epoch) is not None
+        assert train._thread_probe(torch.device("cpu"), short_epoch) is None
+        assert train._thread_probe(torch.device("cpu"), iter(long_epoch)) is None  # no len
+        assert train._thread_probe(torch.device("meta"), long_epoch) is None
+        torch.set_num_threads(1)
+        assert train._thread_probe(torch.device("cpu"), long_epoch) is None
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_fit_restores_the_thread_count_and_records_the_one_used():
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        history = fit(tiny_cnn(), Blobs(n_train=1600, batch_size=32), epochs=2)  # 50 batches
+        assert torch.get_num_threads() == 2
+        assert history.threads in (1, 2)
+    finally:
+        torch.set_num_threads(before)
