@@ -159,16 +159,22 @@ browser:
 
 # --- the book -------------------------------------------------------------
 
-# Cell outputs are cached by notebook content, so a change to d2lutils alone would leave
-# stale outputs in the book: drop the execution cache when any d2lutils module is newer.
+# Cell outputs are cached by notebook content and Sphinx re-reads only changed sources, so a
+# change to d2lutils alone would leave stale outputs in the book: when any d2lutils module is
+# newer than the last build, drop both the execution cache and Sphinx's environment.
 EXEC_CACHE := _build/.jupyter_cache
+DOCTREES   := _build/.doctrees
 _build/.d2lutils-stamp: $(wildcard d2lutils/*.py)
 	@mkdir -p _build
-	@if [ -d $(EXEC_CACHE) ]; then echo "d2lutils changed: re-executing every chapter"; rm -rf $(EXEC_CACHE); fi
+	@if [ -d $(EXEC_CACHE) ]; then echo "d2lutils changed: re-executing every chapter"; \
+		rm -rf $(EXEC_CACHE) $(DOCTREES); fi
 	@touch $@
 
+# A failed build forgets Sphinx's environment: otherwise the next run would skip the pages
+# that warned (their sources did not change) and pass without anything being fixed.
 book: setup _build/.d2lutils-stamp
-	$(BIN)/jupyter-book build . -W -n --keep-going
+	@$(BIN)/jupyter-book build . -W -n --keep-going || { rm -rf $(DOCTREES); \
+		echo "make book failed: see the warnings and the notebook named above"; exit 1; }
 	@# Sphinx copies html_extra_path only when some page changed: mirror the assets anyway.
 	@rm -rf _build/html/_static/offline && cp -R $(OFFLINE)/. _build/html/
 	@touch _build/html/.book-built
