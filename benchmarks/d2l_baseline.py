@@ -47,6 +47,7 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=0.1)
     args = parser.parse_args()
 
+    import d2l as d2l_package
     from d2l import torch as d2l  # only on PYTHONPATH for this script, never installed
 
     # d2l's DataModule hard-codes root='../data' as a default argument; point it
@@ -73,7 +74,7 @@ def main() -> None:
             total += len(y)
     n_train = len(data.train)
     print(json.dumps({
-        "package": "d2l 1.0.3",
+        "package": f"d2l {d2l_package.__version__}",
         "epochs": args.epochs,
         "batch_size": args.batch_size,
         "lr": args.lr,

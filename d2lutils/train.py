@@ -12,6 +12,7 @@ networks on a busy CPU can run many times faster on one thread.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
 import random
@@ -123,6 +124,24 @@ def _channels_last(model: nn.Module, device: torch.device) -> torch.memory_forma
     return None
 
 
+@contextlib.contextmanager
+def _layout(model: nn.Module, device: torch.device):
+    """Within the block, ``model`` uses the fastest layout for ``device`` (yielded; ``None``
+    for unchanged); afterwards the conv weights get their previous layout back."""
+    fmt = _channels_last(model, device)
+    convs = [m for m in model.modules() if isinstance(m, nn.Conv2d)
+             and not isinstance(m.weight, nn.parameter.UninitializedParameter)]
+    was_cl = bool(convs) and convs[0].weight.is_contiguous(memory_format=torch.channels_last) \
+        and not convs[0].weight.is_contiguous()
+    if fmt is not None:
+        model.to(memory_format=fmt)
+    try:
+        yield fmt
+    finally:
+        if fmt is not None and not was_cl:
+            model.to(memory_format=torch.contiguous_format)
+
+
 def _to(X: torch.Tensor, device: torch.device, fmt: torch.memory_format | None) -> torch.Tensor:
     X = X.to(device, non_blocking=True)
     return X.contiguous(memory_format=fmt) if fmt is not None and X.dim() == 4 else X
@@ -180,7 +199,11 @@ def evaluate_accuracy(net: nn.Module, data_iter: Iterable, device: Any = None) -
         raise TypeError(f"data_iter must be an iterable of (X, y) batches, "
                         f"got {type(data_iter).__name__}")
     device = _model_device(net) if device is None else _as_device(device)
-    return _evaluate(net, data_iter, device)[1]
+    if device.type != _model_device(net).type:
+        raise ValueError(f"device is {device} but net's parameters are on "
+                         f"{_model_device(net)}; move the net first (net.to(device))")
+    with _layout(net, device) as fmt:  # the layout Trainer.fit validates with
+        return _evaluate(net, data_iter, device, fmt)[1]
 
 
 def count_parameters(net: nn.Module) -> int:
@@ -197,7 +220,9 @@ def count_parameters(net: nn.Module) -> int:
 
 class _ThreadProbe:
     """Times ``PROBE_BATCHES`` training steps with each candidate thread count (after one
-    warm-up batch), then keeps the count with the smaller median step time."""
+    warm-up batch), then keeps the count with the smaller median step time. A candidate
+    whose step takes over twice the first candidate's median is dropped at once, so a
+    bad choice (many threads on a busy CPU) costs one slow step, not ``PROBE_BATCHES``."""
 
     def __init__(self, candidates: list[int]) -> None:
         self.plan = [c for c in candidates for _ in range(PROBE_BATCHES)]
@@ -209,10 +234,16 @@ class _ThreadProbe:
             self.start = time.perf_counter()
 
     def after(self, i: int) -> None:
-        if 1 <= i <= len(self.plan):
-            self.times[self.plan[i - 1]].append(time.perf_counter() - self.start)
-            if i == len(self.plan):
-                torch.set_num_threads(min(self.times, key=lambda c: statistics.median(self.times[c])))
+        if not 1 <= i <= len(self.plan):
+            return
+        threads, seconds = self.plan[i - 1], time.perf_counter() - self.start
+        self.times[threads].append(seconds)
+        first = self.times[self.plan[0]]
+        if i == len(self.plan) or (threads != self.plan[0]
+                                   and seconds > 2 * statistics.median(first)):
+            self.plan = self.plan[:i]  # probing is over for this epoch
+            tried = {c: t for c, t in self.times.items() if t}
+            torch.set_num_threads(min(tried, key=lambda c: statistics.median(tried[c])))
 
 
 def _thread_probe(device: torch.device, batches: Iterable) -> _ThreadProbe | None:
@@ -221,7 +252,7 @@ def _thread_probe(device: torch.device, batches: Iterable) -> _ThreadProbe | Non
     n = len(batches) if hasattr(batches, "__len__") else 0
     if not TUNE_THREADS or device.type != "cpu" or threads == 1 or n < 6 * PROBE_BATCHES:
         return None
-    return _ThreadProbe([threads, 1])
+    return _ThreadProbe([1, threads])
 
 
 class LayerRow(NamedTuple):
@@ -363,8 +394,15 @@ class Trainer:
             a notebook, one line per epoch in a terminal), ``False`` trains silently; a
             board instance may be passed too.
         seed: if given, seeds every generator (:func:`set_seed`) and the data module's
-            shuffling (its ``seed`` attribute), so that a run can be repeated exactly.
+            shuffling (its ``seed`` attribute), so that a run can be repeated (bit for bit
+            on the same machine with the same thread count).
         optimizer: factory ``(params, lr) -> torch.optim.Optimizer``; default plain SGD.
+
+    On the CPU, ``fit`` trains conv nets in the channels-last layout (the model gets its
+    layout back afterwards) and may run an epoch on one thread when that is faster (see
+    the module's notes); neither changes what is computed beyond float rounding. A loss
+    that becomes nan or inf stops training with a ``FloatingPointError`` naming the epoch
+    and batch.
 
     Introduced in {ref}`sec-lenet`.
     """
@@ -409,45 +447,44 @@ class Trainer:
                 data.seed = self.seed
         device = default_device() if self.device is None else self.device
         model.to(device)
-        fmt = _channels_last(model, device)
-        if fmt is not None:
-            model.to(memory_format=fmt)
         board = (ProgressBoard(max_epochs=self.max_epochs) if self.board is True
                  else self.board or None)
-        train_iter, val_iter = data.train_dataloader(), data.val_dataloader()
         history = History(device=str(device))
-        threads = torch.get_num_threads()
-        start, examples = time.perf_counter(), 0
+        threads = torch.get_num_threads()  # the probe may change it; restored below
         try:
-            optimizer = None
-            for epoch in range(self.max_epochs):
-                if epoch > 0 and isinstance(train_iter, Iterator):  # one-shot: ask again
-                    train_iter = data.train_dataloader()
-                if optimizer is None:  # after a dry run, lazy layers have their shapes
-                    optimizer = self._make_optimizer(model, train_iter, device, fmt)
-                examples += self._train_epoch(model, train_iter, optimizer, device, fmt,
-                                              epoch, history)
-                if val_iter is not None:
-                    if epoch > 0 and isinstance(val_iter, Iterator):
-                        val_iter = data.val_dataloader()
-                    val_loss, val_acc = _evaluate(model, val_iter, device, fmt)
-                else:
-                    val_loss = val_acc = math.nan
-                history.val_loss.append(val_loss)
-                history.val_acc.append(val_acc)
-                history.epochs, history.threads = epoch + 1, torch.get_num_threads()
-                history.seconds = time.perf_counter() - start
-                history.examples_per_sec = examples / history.seconds
-                if board is not None:
-                    board.update(history, self.max_epochs)
+            with _layout(model, device) as fmt:
+                self._run(model, data, device, fmt, board, history)
         finally:
             torch.set_num_threads(threads)
             model.eval()
-            if fmt is not None:  # hand the model back in the usual layout
-                model.to(memory_format=torch.contiguous_format)
             if board is not None:
                 board.finish()
         return history
+
+    def _run(self, model, data, device, fmt, board, history) -> None:
+        """The epochs of :meth:`fit`: train, validate, record, show."""
+        train_iter, val_iter = data.train_dataloader(), data.val_dataloader()
+        start, examples, optimizer = time.perf_counter(), 0, None
+        for epoch in range(self.max_epochs):
+            if epoch > 0 and isinstance(train_iter, Iterator):  # one-shot: ask again
+                train_iter = data.train_dataloader()
+            if optimizer is None:  # after a dry run, lazy layers have their shapes
+                optimizer = self._make_optimizer(model, train_iter, device, fmt)
+            examples += self._train_epoch(model, train_iter, optimizer, device, fmt,
+                                          epoch, history)
+            if val_iter is not None:
+                if epoch > 0 and isinstance(val_iter, Iterator):
+                    val_iter = data.val_dataloader()
+                val_loss, val_acc = _evaluate(model, val_iter, device, fmt)
+            else:
+                val_loss = val_acc = math.nan
+            history.val_loss.append(val_loss)
+            history.val_acc.append(val_acc)
+            history.epochs, history.threads = epoch + 1, torch.get_num_threads()
+            history.seconds = time.perf_counter() - start
+            history.examples_per_sec = examples / history.seconds
+            if board is not None:
+                board.update(history, self.max_epochs)
 
     def _make_optimizer(self, model, train_iter, device, fmt) -> torch.optim.Optimizer:
         if any(isinstance(p, nn.parameter.UninitializedParameter) for p in model.parameters()):

@@ -12,10 +12,8 @@ import io
 import math
 import os
 import re
-import sys
 import textwrap
 
-import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest

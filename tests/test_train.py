@@ -79,7 +79,7 @@ def test_tiny_cnn_learns_well_above_chance():
     assert history.final_val_acc > 0.9
     assert history.train_loss[-1] < 0.5 * history.train_loss[0]
     assert history.val_loss[-1] < history.val_loss[0]
-    assert evaluate_accuracy(net, Blobs().val_dataloader()) == pytest.approx(history.final_val_acc)
+    assert evaluate_accuracy(net, Blobs().val_dataloader()) == history.final_val_acc  # exactly
 
 
 def test_history_is_complete_and_consistent():
@@ -468,23 +468,39 @@ def test_layer_summary_reports_a_shape_that_does_not_fit():
 # --- thread probe ----------------------------------------------------------------------
 
 
+def _run_probe(monkeypatch, candidates, step_seconds):
+    """Drive a _ThreadProbe with a fake clock; returns (thread counts set, probe)."""
+    import d2lutils.train as train
+
+    calls, now = [], [0.0]
+    monkeypatch.setattr(torch, "set_num_threads", calls.append)
+    monkeypatch.setattr(train.time, "perf_counter", lambda: now[0])
+    probe = train._ThreadProbe(candidates)
+    plan = list(probe.plan)
+    for i in range(len(plan) + 3):
+        probe.before(i)
+        if 1 <= i <= len(probe.plan):
+            now[0] += step_seconds[plan[i - 1]]
+        probe.after(i)
+    return calls, probe
+
+
 def test_thread_probe_keeps_the_faster_thread_count(monkeypatch):
     import d2lutils.train as train
 
-    calls, clock = [], iter(range(1000))
-    monkeypatch.setattr(torch, "set_num_threads", calls.append)
-    monkeypatch.setattr(train.time, "perf_counter", lambda: next(clock))
-    probe = train._ThreadProbe([4, 1])
-    step = {4: 5, 1: 2}  # fake step times: one thread is faster here
-    for i in range(2 * train.PROBE_BATCHES + 3):
-        probe.before(i)
-        if 1 <= i <= len(probe.plan):
-            for _ in range(step[probe.plan[i - 1]] - 1):
-                next(clock)
-        probe.after(i)
-    assert calls[:-1] == probe.plan  # each probed batch ran with its planned count
-    assert calls[-1] == 1  # and the faster count was kept
-    assert probe.times == {4: [5] * train.PROBE_BATCHES, 1: [2] * train.PROBE_BATCHES}
+    calls, probe = _run_probe(monkeypatch, [1, 4], {1: 3.0, 4: 2.0})  # 4 threads win
+    n = train.PROBE_BATCHES
+    assert calls == [1] * n + [4] * n + [4]  # each probed step ran with its planned count
+    assert probe.times == {1: [3.0] * n, 4: [2.0] * n}
+
+
+def test_thread_probe_drops_a_much_slower_candidate_after_one_step(monkeypatch):
+    import d2lutils.train as train
+
+    calls, probe = _run_probe(monkeypatch, [1, 4], {1: 1.0, 4: 30.0})  # a busy machine
+    n = train.PROBE_BATCHES
+    assert calls == [1] * n + [4] + [1]  # one slow step, then back to one thread
+    assert probe.times == {1: [1.0] * n, 4: [30.0]}
 
 
 def test_thread_probe_only_when_it_can_pay():
