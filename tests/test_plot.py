@@ -25,7 +25,7 @@ from torch import nn
 from d2lutils.plot import ProgressBoard, plot, plot_history, set_figsize, use_book_style
 from d2lutils.train import History, Trainer
 
-from test_train import Blobs, tiny_cnn
+from _toy import Blobs, tiny_cnn
 
 # ``d2lutils.plot`` is the function once the package re-exports it; this is the module.
 plot_module = importlib.import_module("d2lutils.plot")
@@ -258,7 +258,7 @@ def test_displayable_falls_back_to_png_without_figure_formatters(monkeypatch):
 NOTEBOOK_SOURCE = textwrap.dedent("""
     import sys
     sys.path.insert(0, {tests!r})
-    from test_train import Blobs, tiny_cnn
+    from _toy import Blobs, tiny_cnn
     from d2lutils.train import Trainer
     history = Trainer(3, lr=0.1).fit(tiny_cnn(), Blobs())
 """)
