@@ -25,7 +25,7 @@ from .widgets import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
 
-# Note: `d2lutils.plot` is the function `plot` (re-exported below); the
+# Note: `d2lutils.plot` is the function `plot` (re-exported above); the
 # module is `d2lutils._plot` or `sys.modules["d2lutils.plot"]`.
 
 __all__ = [
