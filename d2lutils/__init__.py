@@ -5,7 +5,7 @@ Each module holds one concern:
 - :mod:`d2lutils.conv`: cross-correlation, pooling and shape arithmetic from scratch.
 - :mod:`d2lutils.data`: Fashion-MNIST, found offline, served as tensor batches.
 - :mod:`d2lutils.train`: the ``Trainer``, accuracy, initialisation, layer summaries.
-- :mod:`d2lutils.plot`: figure defaults, line plots and the live progress board.
+- :mod:`d2lutils.plot`: figure defaults, line plots, matrix diagrams, the live progress board.
 - :mod:`d2lutils.animate`: sliding-window animations that play in static HTML.
 - :mod:`d2lutils.widgets`: ipywidgets explorers for live notebooks.
 """
