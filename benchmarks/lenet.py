@@ -28,7 +28,8 @@ import torch.nn.functional as F
 from torch import nn
 
 import d2lutils
-from d2lutils.train import _channels_last, _chunks, _to
+from d2lutils import _fast
+from d2lutils._fast import channels_last_format, chunks, to_device
 
 
 def lenet(act: str = "sigmoid") -> nn.Sequential:
@@ -81,7 +82,7 @@ def profile(args: argparse.Namespace, data) -> dict:
     torch.manual_seed(args.seed)
     device = torch.device(args.device) if args.device else d2lutils.default_device()
     net = lenet(args.act).to(device)
-    fmt = _channels_last(net, device)  # the layout Trainer.fit would use
+    fmt = channels_last_format(net, device)  # the layout Trainer.fit would use
     if fmt is not None:
         net = net.to(memory_format=fmt)
     optimizer = torch.optim.SGD(net.parameters(), lr=args.lr)
@@ -92,7 +93,7 @@ def profile(args: argparse.Namespace, data) -> dict:
         net.train()
         t = clock()
         for X, y in data.train_dataloader():
-            X, y = _to(X, device, fmt), y.to(device)
+            X, y = to_device(X, device, fmt), y.to(device)
             _sync(device)
             t1 = clock()
             loss = F.cross_entropy(net(X), y)
@@ -113,7 +114,7 @@ def profile(args: argparse.Namespace, data) -> dict:
         t = clock()
         net.eval()
         with torch.inference_mode():
-            for X, y in _chunks(data.val_dataloader(), device, fmt=fmt):
+            for X, y in chunks(data.val_dataloader(), device, fmt=fmt):
                 net(X).argmax(dim=1).eq(y).sum().item()
         seconds["validation"] += clock() - t
     total = clock() - start
@@ -124,7 +125,7 @@ def profile(args: argparse.Namespace, data) -> dict:
     batches = iter(data.train_dataloader())
     with torch_profile(activities=[ProfilerActivity.CPU]) as prof:
         for _, (X, y) in zip(range(50), batches):
-            loss = F.cross_entropy(net(_to(X, device, fmt)), y.to(device))
+            loss = F.cross_entropy(net(to_device(X, device, fmt)), y.to(device))
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
@@ -156,9 +157,9 @@ def main() -> None:
     if args.threads:
         torch.set_num_threads(args.threads)
     if args.no_channels_last:
-        d2lutils.train.CHANNELS_LAST = False
+        _fast.CHANNELS_LAST = False
     if args.no_thread_tuning:
-        d2lutils.train.TUNE_THREADS = False
+        _fast.TUNE_THREADS = False
     data = d2lutils.FashionMNIST(batch_size=args.batch_size)
     record = profile(args, data) if args.profile else run(args, data)
     print(json.dumps(record))

@@ -1,43 +1,36 @@
-"""Training a classifier: the ``Trainer``, accuracy, initialisation and layer summaries.
+"""Training a classifier: the ``Trainer``, its ``History``, accuracy and evaluation.
 
 The training loop is written for speed on a laptop CPU as much as for clarity: the
 loss and the number of correct predictions are accumulated as tensors (no
-``.item()`` per batch), gradients are reset with ``set_to_none``, validation runs
-without autograd on chunks of at least 1,024 examples, conv nets use the
-channels-last layout on the CPU, and each epoch starts by timing a few batches
-with torch's thread count and with one thread, then keeps the faster: small
-networks on a busy CPU can run many times faster on one thread.
-``benchmarks/lenet.py`` measures all this; ``benchmarks/README.md`` has the figures.
+``.item()`` per batch), gradients are reset with ``set_to_none``, and validation runs
+without autograd. The CPU-specific speed-ups (channels-last layout, validation in
+large chunks, choosing between one thread and several each epoch) live in
+:mod:`d2lutils._fast`, which explains them. ``benchmarks/lenet.py`` measures all this;
+``benchmarks/README.md`` has the figures.
 """
 
 from __future__ import annotations
 
-import contextlib
 import math
 import numbers
 import random
-import statistics
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ._fast import chunks, layout, thread_probe, to_device
 from .plot import ProgressBoard
 
 __all__ = [
-    "History", "LayerRow", "Trainer", "accuracy", "count_parameters", "default_device",
-    "evaluate_accuracy", "init_cnn", "layer_summary", "set_seed",
+    "History", "Trainer", "accuracy", "default_device", "evaluate_accuracy", "set_seed",
 ]
 
-CHANNELS_LAST = True  # on CPU, train conv nets in channels-last layout (see benchmarks/)
 NAN_CHECK_EVERY = 50  # batches between the (cheap, batched) checks for a non-finite loss
-VAL_CHUNK = 1024  # validation forwards at least this many examples at once
-TUNE_THREADS = True  # on CPU, try one thread against torch's default each epoch
-PROBE_BATCHES = 8  # batches timed per candidate thread count
 
 
 def default_device() -> torch.device:
@@ -69,25 +62,6 @@ def set_seed(seed: int) -> None:
     np.random.seed(int(seed) % 2**32)
 
 
-def init_cnn(module: nn.Module) -> None:
-    """Xavier-uniform weights and zero biases for ``nn.Conv2d`` and ``nn.Linear`` layers.
-
-    Use it as ``net.apply(init_cnn)``; other modules are left alone. Lazy layers must
-    have seen one forward pass first, so that their weights have a shape.
-
-    Introduced in {ref}`sec-lenet`.
-    """
-    if not isinstance(module, nn.Module):
-        raise TypeError(f"module must be an nn.Module, got {type(module).__name__}")
-    if isinstance(module, (nn.Conv2d, nn.Linear)):
-        if isinstance(module.weight, nn.parameter.UninitializedParameter):
-            raise ValueError(f"init_cnn got an uninitialised lazy {type(module).__name__}; "
-                             "run one forward pass (e.g. net(X)) before net.apply(init_cnn)")
-        nn.init.xavier_uniform_(module.weight)
-        if module.bias is not None:
-            nn.init.zeros_(module.bias)
-
-
 def accuracy(y_hat: torch.Tensor, y: torch.Tensor) -> float:
     """Fraction of correct predictions.
 
@@ -115,57 +89,6 @@ def _model_device(net: nn.Module) -> torch.device:
     return param.device if param is not None else torch.device("cpu")
 
 
-def _channels_last(model: nn.Module, device: torch.device) -> torch.memory_format | None:
-    """Channels-last layout for conv nets on the CPU, where it speeds up convolutions and
-    pooling (see ``benchmarks/README.md``); ``None`` (keep the layout) elsewhere."""
-    if CHANNELS_LAST and device.type == "cpu" and any(
-            isinstance(m, nn.Conv2d) for m in model.modules()):
-        return torch.channels_last
-    return None
-
-
-@contextlib.contextmanager
-def _layout(model: nn.Module, device: torch.device):
-    """Within the block, ``model`` uses the fastest layout for ``device`` (yielded; ``None``
-    for unchanged); afterwards the conv weights get their previous layout back."""
-    fmt = _channels_last(model, device)
-    convs = [m for m in model.modules() if isinstance(m, nn.Conv2d)
-             and not isinstance(m.weight, nn.parameter.UninitializedParameter)]
-    was_cl = bool(convs) and convs[0].weight.is_contiguous(memory_format=torch.channels_last) \
-        and not convs[0].weight.is_contiguous()
-    if fmt is not None:
-        model.to(memory_format=fmt)
-    try:
-        yield fmt
-    finally:
-        if fmt is not None and not was_cl:
-            model.to(memory_format=torch.contiguous_format)
-
-
-def _to(X: torch.Tensor, device: torch.device, fmt: torch.memory_format | None) -> torch.Tensor:
-    X = X.to(device, non_blocking=True)
-    return X.contiguous(memory_format=fmt) if fmt is not None and X.dim() == 4 else X
-
-
-def _chunks(batches: Iterable, device: torch.device, size: int = VAL_CHUNK,
-            fmt: torch.memory_format | None = None):
-    """Regroup (X, y) batches into chunks of at least ``size`` examples on ``device``."""
-    Xs, ys, n = [], [], 0
-    for X, y in batches:
-        Xs.append(X)
-        ys.append(y)
-        n += len(y)
-        if n >= size:
-            yield _to(_cat(Xs), device, fmt), _cat(ys).to(device)
-            Xs, ys, n = [], [], 0
-    if Xs:
-        yield _to(_cat(Xs), device, fmt), _cat(ys).to(device)
-
-
-def _cat(tensors: list[torch.Tensor]) -> torch.Tensor:
-    return tensors[0] if len(tensors) == 1 else torch.cat(tensors)
-
-
 def _evaluate(net: nn.Module, batches: Iterable, device: torch.device,
               fmt: torch.memory_format | None = None) -> tuple[float, float]:
     """Mean cross-entropy loss and accuracy of ``net`` on ``batches`` (no autograd)."""
@@ -175,7 +98,7 @@ def _evaluate(net: nn.Module, batches: Iterable, device: torch.device,
     correct = torch.zeros((), dtype=torch.long, device=device)
     n = 0
     with torch.inference_mode():
-        for X, y in _chunks(batches, device, fmt=fmt):
+        for X, y in chunks(batches, device, fmt=fmt):
             y_hat = net(X)
             loss_sum += F.cross_entropy(y_hat, y, reduction="sum")
             correct += (y_hat.argmax(dim=1) == y).sum()
@@ -202,130 +125,8 @@ def evaluate_accuracy(net: nn.Module, data_iter: Iterable, device: Any = None) -
     if device.type != _model_device(net).type:
         raise ValueError(f"device is {device} but net's parameters are on "
                          f"{_model_device(net)}; move the net first (net.to(device))")
-    with _layout(net, device) as fmt:  # the layout Trainer.fit validates with
+    with layout(net, device) as fmt:  # the layout Trainer.fit validates with
         return _evaluate(net, data_iter, device, fmt)[1]
-
-
-def count_parameters(net: nn.Module) -> int:
-    """Number of scalar parameters of ``net`` (shared parameters counted once).
-
-    Introduced in {ref}`sec-lenet`.
-    """
-    if not isinstance(net, nn.Module):
-        raise TypeError(f"net must be an nn.Module, got {type(net).__name__}")
-    if any(isinstance(p, nn.parameter.UninitializedParameter) for p in net.parameters()):
-        raise ValueError("net has uninitialised lazy layers; run one forward pass first")
-    return sum(p.numel() for p in net.parameters())
-
-
-class _ThreadProbe:
-    """Times ``PROBE_BATCHES`` training steps with each candidate thread count (after one
-    warm-up batch), then keeps the count with the smaller median step time. A candidate
-    whose step takes over twice the first candidate's median is dropped at once, so a
-    bad choice (many threads on a busy CPU) costs one slow step, not ``PROBE_BATCHES``."""
-
-    def __init__(self, candidates: list[int]) -> None:
-        self.plan = [c for c in candidates for _ in range(PROBE_BATCHES)]
-        self.times: dict[int, list[float]] = {c: [] for c in candidates}
-
-    def before(self, i: int) -> None:
-        if 1 <= i <= len(self.plan):
-            torch.set_num_threads(self.plan[i - 1])
-            self.start = time.perf_counter()
-
-    def after(self, i: int) -> None:
-        if not 1 <= i <= len(self.plan):
-            return
-        threads, seconds = self.plan[i - 1], time.perf_counter() - self.start
-        self.times[threads].append(seconds)
-        first = self.times[self.plan[0]]
-        if i == len(self.plan) or (threads != self.plan[0]
-                                   and seconds > 2 * statistics.median(first)):
-            self.plan = self.plan[:i]  # probing is over for this epoch
-            tried = {c: t for c, t in self.times.items() if t}
-            torch.set_num_threads(min(tried, key=lambda c: statistics.median(tried[c])))
-
-
-def _thread_probe(device: torch.device, batches: Iterable) -> _ThreadProbe | None:
-    """A probe when it can matter: CPU, several threads, and an epoch long enough to pay."""
-    threads = torch.get_num_threads()
-    n = len(batches) if hasattr(batches, "__len__") else 0
-    if not TUNE_THREADS or device.type != "cpu" or threads == 1 or n < 6 * PROBE_BATCHES:
-        return None
-    return _ThreadProbe([1, threads])
-
-
-class LayerRow(NamedTuple):
-    """One row of :func:`layer_summary`: layer name, output shape, parameter count."""
-
-    name: str
-    output_shape: tuple
-    params: int
-
-
-def layer_summary(net: nn.Module, input_shape: Sequence[int],
-                  print_table: bool = True) -> list[LayerRow]:
-    """Run a dummy input through ``net`` and list each layer's output shape and parameters.
-
-    For an ``nn.Sequential`` the rows are its direct children (blocks stay whole);
-    otherwise they are the leaf modules, in the order they run. Names read
-    ``"path (Type)"``, e.g. ``"0 (Conv2d)"``.
-
-    Args:
-        net: the model; lazy layers get initialised by the dummy forward pass.
-        input_shape: shape of the dummy input including the batch axis, e.g. (1, 1, 28, 28).
-        print_table: also print the rows as a table, with the total parameter count.
-
-    Introduced in {ref}`sec-lenet`.
-    """
-    if not isinstance(net, nn.Module):
-        raise TypeError(f"net must be an nn.Module, got {type(net).__name__}")
-    if (isinstance(input_shape, (str, bytes)) or not isinstance(input_shape, Sequence)
-            or len(input_shape) == 0
-            or not all(isinstance(s, numbers.Integral) and not isinstance(s, bool) and s > 0
-                       for s in input_shape)):
-        raise ValueError(f"input_shape must be a non-empty sequence of positive ints "
-                         f"such as (1, 1, 28, 28), got {input_shape!r}")
-    if isinstance(net, nn.Sequential):
-        layers = list(net.named_children())
-    else:
-        layers = [(n, m) for n, m in net.named_modules() if not list(m.children()) and n]
-    rows: list[LayerRow] = []
-
-    def hook_for(name: str):
-        def hook(module, inputs, output):
-            shape = (tuple(output.shape) if isinstance(output, torch.Tensor)
-                     else tuple(tuple(o.shape) for o in output if isinstance(o, torch.Tensor)))
-            rows.append(LayerRow(f"{name} ({type(module).__name__})", shape, -1))
-        return hook
-
-    handles = [m.register_forward_hook(hook_for(n)) for n, m in layers]
-    param = next(net.parameters(), None)
-    X = torch.randn(*input_shape, generator=torch.Generator().manual_seed(0))
-    if param is not None and not isinstance(param, nn.parameter.UninitializedParameter):
-        X = X.to(device=param.device, dtype=param.dtype)
-    was_training = net.training
-    try:
-        net.eval()
-        with torch.no_grad():
-            net(X)
-    except RuntimeError as e:
-        raise ValueError(f"input_shape {tuple(input_shape)} does not fit the network: {e}") from e
-    finally:
-        net.train(was_training)
-        for h in handles:
-            h.remove()
-    modules = dict(layers)
-    for i, row in enumerate(rows):  # count parameters now: lazy layers exist only after forward
-        module = modules[row.name.rsplit(" (", 1)[0]]
-        rows[i] = row._replace(params=sum(p.numel() for p in module.parameters()))
-    if print_table:
-        width = max([len("layer")] + [len(r.name) for r in rows]) + 2
-        lines = [f"{'layer':<{width}}{'output shape':<22}{'params':>10}", "-" * (width + 32)]
-        lines += [f"{r.name:<{width}}{str(r.output_shape):<22}{r.params:>10,}" for r in rows]
-        lines += ["-" * (width + 32), f"total parameters: {count_parameters(net):,}"]
-        print("\n".join(lines))
-    return rows
 
 
 @dataclass
@@ -342,7 +143,7 @@ class History:
         seconds: wall-clock time of the whole fit, validation included.
         examples_per_sec: training examples processed per second of ``seconds``.
         device: where the model was trained, e.g. ``"cpu"``.
-        threads: CPU threads used in the last epoch (see the module's notes).
+        threads: CPU threads used in the last epoch (see :mod:`d2lutils._fast`).
         epochs: number of epochs run.
 
     Introduced in {ref}`sec-lenet`.
@@ -400,7 +201,7 @@ class Trainer:
 
     On the CPU, ``fit`` trains conv nets in the channels-last layout (the model gets its
     layout back afterwards) and may run an epoch on one thread when that is faster (see
-    the module's notes); neither changes what is computed beyond float rounding. A loss
+    :mod:`d2lutils._fast`); neither changes what is computed beyond float rounding. A loss
     that becomes nan or inf stops training with a ``FloatingPointError`` naming the epoch
     and batch.
 
@@ -452,7 +253,7 @@ class Trainer:
         history = History(device=str(device))
         threads = torch.get_num_threads()  # the probe may change it; restored below
         try:
-            with _layout(model, device) as fmt:
+            with layout(model, device) as fmt:
                 self._run(model, data, device, fmt, board, history)
         finally:
             torch.set_num_threads(threads)
@@ -490,7 +291,7 @@ class Trainer:
         if any(isinstance(p, nn.parameter.UninitializedParameter) for p in model.parameters()):
             X, _ = next(iter(train_iter))
             with torch.no_grad():
-                model(_to(X, device, fmt))
+                model(to_device(X, device, fmt))
             if fmt is not None:  # the new weights get the layout too
                 model.to(memory_format=fmt)
         opt = self.optimizer(model.parameters(), self.lr)
@@ -506,11 +307,11 @@ class Trainer:
         sizes: list[int] = []
         correct = torch.zeros((), dtype=torch.long, device=device)
         checked = 0
-        probe = _thread_probe(device, train_iter)
+        probe = thread_probe(device, train_iter)
         for i, (X, y) in enumerate(train_iter):
             if probe:
                 probe.before(i)
-            X, y = _to(X, device, fmt), y.to(device, non_blocking=True)
+            X, y = to_device(X, device, fmt), y.to(device, non_blocking=True)
             y_hat = model(X)
             loss = F.cross_entropy(y_hat, y)
             optimizer.zero_grad(set_to_none=True)

@@ -1,4 +1,4 @@
-"""Tests for d2lutils.train: the Trainer, History, accuracy, initialisation and summaries.
+"""Tests for d2lutils.train (the Trainer, History, accuracy) and its speed-ups in d2lutils._fast.
 
 Everything runs on small synthetic data (no Fashion-MNIST), so the file takes seconds.
 """
@@ -14,17 +14,10 @@ import torch
 from torch import nn
 
 from _toy import Blobs, tiny_cnn
+from d2lutils.models import count_parameters, init_cnn
 from d2lutils.train import (
-    History, LayerRow, Trainer, accuracy, count_parameters, default_device,
-    evaluate_accuracy, init_cnn, layer_summary, set_seed,
+    History, Trainer, accuracy, default_device, evaluate_accuracy, set_seed,
 )
-
-
-def lenet():
-    return nn.Sequential(
-        nn.Conv2d(1, 6, 5, padding=2), nn.Sigmoid(), nn.AvgPool2d(2, 2),
-        nn.Conv2d(6, 16, 5), nn.Sigmoid(), nn.AvgPool2d(2, 2), nn.Flatten(),
-        nn.Linear(400, 120), nn.Sigmoid(), nn.Linear(120, 84), nn.Sigmoid(), nn.Linear(84, 10))
 
 
 def fit(net, data=None, epochs=3, **kwargs):
@@ -83,7 +76,7 @@ def test_explicit_cpu_device_and_model_moved():
 
 
 def test_channels_last_gives_the_same_training_and_the_layout_is_restored(monkeypatch):
-    import d2lutils.train as train
+    import d2lutils._fast as speedups
 
     def run():
         torch.manual_seed(0)
@@ -92,7 +85,7 @@ def test_channels_last_gives_the_same_training_and_the_layout_is_restored(monkey
 
     net, fast = run()
     assert net[0].weight.is_contiguous()  # handed back in the usual layout
-    monkeypatch.setattr(train, "CHANNELS_LAST", False)
+    monkeypatch.setattr(speedups, "CHANNELS_LAST", False)
     _, plain = run()
     torch.testing.assert_close(torch.tensor(fast.train_loss), torch.tensor(plain.train_loss),
                                rtol=1e-4, atol=1e-5)
@@ -351,97 +344,17 @@ def test_set_seed_repeats_python_numpy_and_torch():
             set_seed(bad)
 
 
-def test_init_cnn_xavier_bounds_and_zero_bias():
-    torch.manual_seed(0)
-    net = nn.Sequential(nn.Conv2d(3, 8, 5), nn.BatchNorm2d(8), nn.Flatten(), nn.Linear(32, 10))
-    nn.init.constant_(net[0].bias, 1.0)
-    net.apply(init_cnn)
-    for layer, fan_in, fan_out in ((net[0], 3 * 25, 8 * 25), (net[3], 32, 10)):
-        bound = math.sqrt(6 / (fan_in + fan_out))
-        assert layer.weight.abs().max() <= bound
-        assert layer.weight.abs().max() > 0.8 * bound  # uniform over the whole range
-        assert torch.count_nonzero(layer.bias) == 0
-    assert torch.equal(net[1].weight, torch.ones(8))  # other layers untouched
-
-
-def test_init_cnn_rejects_bad_input():
-    with pytest.raises(TypeError, match="module"):
-        init_cnn("conv")
-    with pytest.raises(ValueError, match="forward pass"):
-        nn.Sequential(nn.LazyConv2d(4, 3)).apply(init_cnn)
-
-
-def test_count_parameters_of_lenet_and_shared_weights():
-    expected = (6 * 25 + 6) + (16 * 6 * 25 + 16) + (400 * 120 + 120) + (120 * 84 + 84) \
-        + (84 * 10 + 10)
-    assert count_parameters(lenet()) == expected
-    shared = nn.Linear(5, 5)
-    assert count_parameters(nn.Sequential(shared, nn.ReLU(), shared)) == 30
-    with pytest.raises(TypeError, match="net"):
-        count_parameters([shared])
-    with pytest.raises(ValueError, match="lazy"):
-        count_parameters(nn.LazyLinear(3))
-
-
-def test_layer_summary_of_lenet(capsys):
-    net = lenet()
-    net.train()
-    rows = layer_summary(net, (1, 1, 28, 28))
-    shapes = [r.output_shape for r in rows]
-    assert shapes == [(1, 6, 28, 28), (1, 6, 28, 28), (1, 6, 14, 14), (1, 16, 10, 10),
-                      (1, 16, 10, 10), (1, 16, 5, 5), (1, 400), (1, 120), (1, 120), (1, 84),
-                      (1, 84), (1, 10)]
-    assert all(isinstance(r, LayerRow) for r in rows)
-    assert rows[0] == ("0 (Conv2d)", (1, 6, 28, 28), 156)
-    assert sum(r.params for r in rows) == count_parameters(net)
-    assert net.training  # mode restored
-    table = capsys.readouterr().out
-    assert "0 (Conv2d)" in table and "(1, 16, 5, 5)" in table
-    assert f"total parameters: {count_parameters(net):,}" in table
-
-
-def test_layer_summary_hooks_leaves_of_a_custom_module_and_can_stay_quiet(capsys):
-    class Net(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.features = nn.Sequential(nn.LazyConv2d(4, 3), nn.ReLU())
-            self.head = nn.Linear(4 * 6 * 6, 2)
-
-        def forward(self, X):
-            return self.head(self.features(X).flatten(1))
-
-    rows = layer_summary(Net(), (2, 1, 8, 8), print_table=False)
-    assert [r.name for r in rows] == ["features.0 (Conv2d)", "features.1 (ReLU)",
-                                      "head (Linear)"]
-    assert rows[0].params == 4 * 9 + 4  # the lazy layer was initialised by the dummy pass
-    assert rows[-1].output_shape == (2, 2)
-    assert capsys.readouterr().out == ""
-
-
-@pytest.mark.parametrize("shape", [(), (1, 1, -28, 28), (1, 1.5), "1,1,28,28", 28, (True, 1)])
-def test_layer_summary_rejects_bad_input_shapes(shape):
-    with pytest.raises(ValueError, match="input_shape"):
-        layer_summary(lenet(), shape)
-
-
-def test_layer_summary_reports_a_shape_that_does_not_fit():
-    with pytest.raises(ValueError, match=r"input_shape \(1, 3, 28, 28\)"):
-        layer_summary(lenet(), (1, 3, 28, 28))
-    with pytest.raises(TypeError, match="net"):
-        layer_summary("lenet", (1, 1, 28, 28))
-
-
 # --- thread probe ----------------------------------------------------------------------
 
 
 def _run_probe(monkeypatch, candidates, step_seconds):
-    """Drive a _ThreadProbe with a fake clock; returns (thread counts set, probe)."""
-    import d2lutils.train as train
+    """Drive a ThreadProbe with a fake clock; returns (thread counts set, probe)."""
+    import d2lutils._fast as fast
 
     calls, now = [], [0.0]
     monkeypatch.setattr(torch, "set_num_threads", calls.append)
-    monkeypatch.setattr(train.time, "perf_counter", lambda: now[0])
-    probe = train._ThreadProbe(candidates)
+    monkeypatch.setattr(fast.time, "perf_counter", lambda: now[0])
+    probe = fast.ThreadProbe(candidates)
     plan = list(probe.plan)
     for i in range(len(plan) + 3):
         probe.before(i)
@@ -452,36 +365,36 @@ def _run_probe(monkeypatch, candidates, step_seconds):
 
 
 def test_thread_probe_keeps_the_faster_thread_count(monkeypatch):
-    import d2lutils.train as train
+    import d2lutils._fast as fast
 
     calls, probe = _run_probe(monkeypatch, [1, 4], {1: 3.0, 4: 2.0})  # 4 threads win
-    n = train.PROBE_BATCHES
+    n = fast.PROBE_BATCHES
     assert calls == [1] * n + [4] * n + [4]  # each probed step ran with its planned count
     assert probe.times == {1: [3.0] * n, 4: [2.0] * n}
 
 
 def test_thread_probe_drops_a_much_slower_candidate_after_one_step(monkeypatch):
-    import d2lutils.train as train
+    import d2lutils._fast as fast
 
     calls, probe = _run_probe(monkeypatch, [1, 4], {1: 1.0, 4: 30.0})  # a busy machine
-    n = train.PROBE_BATCHES
+    n = fast.PROBE_BATCHES
     assert calls == [1] * n + [4] + [1]  # one slow step, then back to one thread
     assert probe.times == {1: [1.0] * n, 4: [30.0]}
 
 
 def test_thread_probe_only_when_it_can_pay():
-    import d2lutils.train as train
+    import d2lutils._fast as fast
 
     long_epoch, short_epoch = [None] * 100, [None] * 10
     before = torch.get_num_threads()
     try:
         torch.set_num_threads(2)
-        assert train._thread_probe(torch.device("cpu"), long_epoch) is not None
-        assert train._thread_probe(torch.device("cpu"), short_epoch) is None
-        assert train._thread_probe(torch.device("cpu"), iter(long_epoch)) is None  # no len
-        assert train._thread_probe(torch.device("meta"), long_epoch) is None
+        assert fast.thread_probe(torch.device("cpu"), long_epoch) is not None
+        assert fast.thread_probe(torch.device("cpu"), short_epoch) is None
+        assert fast.thread_probe(torch.device("cpu"), iter(long_epoch)) is None  # no len
+        assert fast.thread_probe(torch.device("meta"), long_epoch) is None
         torch.set_num_threads(1)
-        assert train._thread_probe(torch.device("cpu"), long_epoch) is None
+        assert fast.thread_probe(torch.device("cpu"), long_epoch) is None
     finally:
         torch.set_num_threads(before)
 
