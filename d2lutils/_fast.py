@@ -108,9 +108,10 @@ class ThreadProbe:
             torch.set_num_threads(min(tried, key=lambda c: statistics.median(tried[c])))
 
 
-def thread_probe(device: torch.device, batches: Iterable) -> ThreadProbe | None:
-    """A probe when it can matter: CPU, several threads, and an epoch long enough to pay."""
-    threads = torch.get_num_threads()
+def thread_probe(device: torch.device, batches: Iterable, threads: int) -> ThreadProbe | None:
+    """A probe of one thread against ``threads`` when it can matter: CPU, ``threads`` > 1,
+    and an epoch long enough to pay. ``threads`` is the count torch had when the fit
+    started, so that an epoch after one that settled on one thread probes again."""
     n = len(batches) if hasattr(batches, "__len__") else 0
     if not TUNE_THREADS or device.type != "cpu" or threads == 1 or n < 6 * PROBE_BATCHES:
         return None

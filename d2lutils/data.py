@@ -5,7 +5,8 @@ Where the files come from, first hit wins:
 1. the ``root`` argument, then ``$D2LUTILS_DATA``, then :data:`CACHE_DIR`, each in
    torchvision's layout ``<root>/FashionMNIST/raw/*-ubyte``;
 2. the Debian/Ubuntu package ``dataset-fashion-mnist`` (:data:`DEBIAN_DIR`), whose ``.gz``
-   files are decompressed into the first of those roots;
+   files are decompressed into the first of those roots (into the cache if that root
+   cannot be written);
 3. torchvision's download into that root.
 
 Every file is checked against the upstream md5 of the decompressed file before use; a
@@ -127,16 +128,18 @@ def _find(name: str, roots: list[Path]) -> Tensor:
                 target = path  # repair the broken copy where it is
                 break
     gz = DEBIAN_DIR / f"{name}.gz"
-    if gz.is_file():  # 2. the Debian package
-        try:
-            _decompress(gz, target)
-            tensor = _decode(target)
-        except (OSError, EOFError, _Corrupt) as err:
-            problems.append(f"decompressing {gz} into {target} failed: {err}")
-        else:
-            if problems:
-                warnings.warn(f"{problems[0]}; replaced it with a copy from {gz}", stacklevel=4)
-            return tensor
+    if gz.is_file():  # 2. the Debian package, into the target or else the cache
+        corrupt = problems[0] if problems else None
+        for dest in dict.fromkeys([target, Path(CACHE_DIR) / "FashionMNIST" / "raw" / name]):
+            try:
+                _decompress(gz, dest)
+                tensor = _decode(dest)
+            except (OSError, EOFError, _Corrupt) as err:
+                problems.append(f"decompressing {gz} into {dest} failed: {err}")
+            else:
+                if corrupt:
+                    warnings.warn(f"{corrupt}; replaced it with a copy from {gz}", stacklevel=4)
+                return tensor
     else:
         problems.append(f"{gz} does not exist")
     try:  # 3. torchvision's download

@@ -254,7 +254,7 @@ class Trainer:
         threads = torch.get_num_threads()  # the probe may change it; restored below
         try:
             with layout(model, device) as fmt:
-                self._run(model, data, device, fmt, board, history)
+                self._run(model, data, device, fmt, board, history, threads)
         finally:
             torch.set_num_threads(threads)
             model.eval()
@@ -262,7 +262,7 @@ class Trainer:
                 board.finish()
         return history
 
-    def _run(self, model, data, device, fmt, board, history) -> None:
+    def _run(self, model, data, device, fmt, board, history, threads) -> None:
         """The epochs of :meth:`fit`: train, validate, record, show."""
         train_iter, val_iter = data.train_dataloader(), data.val_dataloader()
         start, examples, optimizer = time.perf_counter(), 0, None
@@ -272,7 +272,7 @@ class Trainer:
             if optimizer is None:  # after a dry run, lazy layers have their shapes
                 optimizer = self._make_optimizer(model, train_iter, device, fmt)
             examples += self._train_epoch(model, train_iter, optimizer, device, fmt,
-                                          epoch, history)
+                                          epoch, history, threads)
             if val_iter is not None:
                 if epoch > 0 and isinstance(val_iter, Iterator):
                     val_iter = data.val_dataloader()
@@ -300,14 +300,15 @@ class Trainer:
                             f"got {type(opt).__name__}")
         return opt
 
-    def _train_epoch(self, model, train_iter, optimizer, device, fmt, epoch, history) -> int:
+    def _train_epoch(self, model, train_iter, optimizer, device, fmt, epoch, history,
+                     threads) -> int:
         """One pass over the training data; appends to ``history``, returns #examples."""
         model.train()
         losses: list[torch.Tensor] = []  # detached per-batch mean losses: no host sync
         sizes: list[int] = []
         correct = torch.zeros((), dtype=torch.long, device=device)
         checked = 0
-        probe = thread_probe(device, train_iter)
+        probe = thread_probe(device, train_iter, threads)
         for i, (X, y) in enumerate(train_iter):
             if probe:
                 probe.before(i)

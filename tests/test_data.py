@@ -159,6 +159,16 @@ def test_env_var_then_cache_folder_are_filled_when_no_root_is_given(offline_data
     assert sorted(p.name for p in raw(offline_data.cache).iterdir()) == sorted(VAL_FILES)
 
 
+@needs_debian
+def test_an_unwritable_first_root_falls_back_to_the_cache(offline_data, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where a folder should be")  # so nothing can be created under it
+    images, _ = D.load_fashion_mnist("val", root=blocker)
+    assert images.shape == (10000, 28, 28)
+    assert sorted(p.name for p in raw(offline_data.cache).iterdir()) == sorted(VAL_FILES)
+    assert offline_data.downloads == []
+
+
 def test_files_in_a_later_root_are_found_without_any_fallback(offline_data, monkeypatch, fmnist):
     monkeypatch.setattr(D, "DEBIAN_DIR", offline_data.debian)  # empty: only the cache can help
     raw(offline_data.cache).mkdir(parents=True)

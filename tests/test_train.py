@@ -386,15 +386,38 @@ def test_thread_probe_only_when_it_can_pay():
     import d2lutils._fast as fast
 
     long_epoch, short_epoch = [None] * 100, [None] * 10
+    cpu = torch.device("cpu")
+    assert fast.thread_probe(cpu, long_epoch, 2).plan == [1] * fast.PROBE_BATCHES \
+        + [2] * fast.PROBE_BATCHES
+    assert fast.thread_probe(cpu, short_epoch, 2) is None
+    assert fast.thread_probe(cpu, iter(long_epoch), 2) is None  # no len
+    assert fast.thread_probe(torch.device("meta"), long_epoch, 2) is None
+    assert fast.thread_probe(cpu, long_epoch, 1) is None
+
+
+def test_every_epoch_probes_again_after_one_thread_won(monkeypatch):
+    import d2lutils.train as train
+
+    offered = []
+
+    class OneThreadWins:
+        def __init__(self, threads):
+            offered.append(threads)
+
+        def before(self, i):
+            pass
+
+        def after(self, i):
+            torch.set_num_threads(1)  # as the real probe does when one thread is faster
+
+    monkeypatch.setattr(train, "thread_probe", lambda device, batches, threads:
+                        OneThreadWins(threads))
     before = torch.get_num_threads()
     try:
         torch.set_num_threads(2)
-        assert fast.thread_probe(torch.device("cpu"), long_epoch) is not None
-        assert fast.thread_probe(torch.device("cpu"), short_epoch) is None
-        assert fast.thread_probe(torch.device("cpu"), iter(long_epoch)) is None  # no len
-        assert fast.thread_probe(torch.device("meta"), long_epoch) is None
-        torch.set_num_threads(1)
-        assert fast.thread_probe(torch.device("cpu"), long_epoch) is None
+        history = fit(tiny_cnn(), epochs=3)
+        assert offered == [2, 2, 2]  # not [2, 1, 1]: one thread must win again each epoch
+        assert history.threads == 1 and torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(before)
 
