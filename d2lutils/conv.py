@@ -26,7 +26,14 @@ def _tensor(name: str, X: object, ndims: Sequence[int], shape: str) -> Tensor:
         raise TypeError(f"{name} must be a torch.Tensor of shape {shape}, got {type(X).__name__}")
     if X.dim() not in ndims:
         raise ValueError(f"{name} must have shape {shape}, got {X.dim()}-D shape {tuple(X.shape)}")
+    if X.dtype == torch.bool or X.is_complex():
+        raise TypeError(f"{name} must hold real numbers, got dtype {X.dtype}")
     return X
+
+
+def _same_device(X: Tensor, K: Tensor) -> None:
+    if X.device != K.device:
+        raise ValueError(f"X is on {X.device} but K is on {K.device}; move both to one device")
 
 
 def _int(name: str, v: object, minimum: int) -> int:
@@ -57,6 +64,7 @@ def _check_2d(X: object, K: object) -> None:
     _tensor("K", K, (2,), "(kh, kw)")
     if 0 in K.shape:
         raise ValueError(f"K must not be empty, got shape {tuple(K.shape)}")
+    _same_device(X, K)
     _fits(X, K.shape)
 
 
@@ -113,6 +121,7 @@ def _channels(X: Tensor, K: Tensor, k_shape: str) -> None:
     _tensor("K", K, (len(k_shape.split(",")),), k_shape)
     if 0 in K.shape:
         raise ValueError(f"K must not be empty, got shape {tuple(K.shape)}")
+    _same_device(X, K)
     if K.shape[-3] != X.shape[0]:
         raise ValueError(f"K has c_i={K.shape[-3]} input channels (shape {tuple(K.shape)}) but "
                          f"X has {X.shape[0]} (shape {tuple(X.shape)}); they must match")
@@ -180,8 +189,9 @@ def pool2d(X: Tensor, pool_size: IntOrPair, mode: str = "max", stride: IntOrPair
     """Maximum or average pooling over ``pool_size`` windows, channel by channel.
 
     Matches ``F.max_pool2d`` / ``F.avg_pool2d`` (padding counts as ``-inf`` for the maximum
-    and as zeros for the average, i.e. ``count_include_pad=True``). Integer inputs are
-    pooled as float32.
+    and as zeros for the average, i.e. ``count_include_pad=True``), gradients included: when
+    several entries of a window tie for the maximum, the first in reading order gets the
+    gradient. Integer inputs are pooled as float32.
 
     Args:
         X: input, shape ``(h, w)`` or ``(c, h, w)``.
@@ -205,13 +215,22 @@ def pool2d(X: Tensor, pool_size: IntOrPair, mode: str = "max", stride: IntOrPair
     if pad_h > ph // 2 or pad_w > pw // 2:
         raise ValueError(f"padding must be at most half of pool_size {(ph, pw)}, "
                          f"got {(pad_h, pad_w)}")
+    if X.numel() == 0:
+        raise ValueError(f"X must not be empty, got shape {tuple(X.shape)}")
     X = X if X.is_floating_point() else X.float()
     Xp = nn.functional.pad(X, (pad_w, pad_w, pad_h, pad_h),
                            value=-math.inf if mode == "max" else 0.0)
     _fits(Xp, (ph, pw), "pool_size", "padded input X")
     rows, cols = X.dim() - 2, X.dim() - 1  # unfold appends the window dimension at the end
+    # a stride beyond the padded input gives one window either way; clamping keeps unfold's
+    # arithmetic in range for absurdly large strides
+    sh, sw = min(sh, Xp.shape[rows]), min(sw, Xp.shape[cols])
     windows = Xp.unfold(rows, ph, sh).unfold(cols, pw, sw)  # ([c,] h', w', ph, pw)
-    return windows.amax(dim=(-2, -1)) if mode == "max" else windows.mean(dim=(-2, -1))
+    if mode == "avg":
+        return windows.mean(dim=(-2, -1))
+    # max over the flattened window: on ties the gradient goes to the first maximum, as in
+    # F.max_pool2d (amax would share it among the tied entries)
+    return windows.flatten(-2).max(dim=-1).values
 
 
 def conv_output_shape(input_size: IntOrPair, kernel_size: IntOrPair, padding: IntOrPair | str = 0,

@@ -179,7 +179,8 @@ def conv_arithmetic_explorer(n: int = 7, k: int = 3, p: int = 1, s: int = 2,
     return widgets.VBox([widgets.HBox(columns, layout={"flex_flow": "row wrap"}), out])
 
 
-def _as_matrix(name: str, M, shape: str) -> torch.Tensor:
+def _as_matrix(name: str, M, shape: str, pixels: bool = False) -> torch.Tensor:
+    """``M`` as a finite float32 CPU matrix; uint8 ``pixels`` are scaled from 0..255 to 0..1."""
     if not isinstance(M, torch.Tensor):
         try:
             M = torch.as_tensor(M)
@@ -190,9 +191,11 @@ def _as_matrix(name: str, M, shape: str) -> torch.Tensor:
         raise ValueError(f"{name} must have shape {shape}, got {tuple(M.shape)}")
     if M.is_complex() or M.dtype == torch.bool:
         raise TypeError(f"{name} must hold real numbers, got dtype {M.dtype}")
-    M = M.detach().cpu().float() / (255.0 if M.dtype == torch.uint8 else 1.0)
-    if not torch.isfinite(M).all():
+    if M.is_floating_point() and not torch.isfinite(M).all():
         raise ValueError(f"{name} must hold finite numbers, got inf or nan")
+    M = M.detach().cpu().float() / (255.0 if pixels and M.dtype == torch.uint8 else 1.0)
+    if not torch.isfinite(M).all():
+        raise ValueError(f"{name} holds numbers beyond float32's range (about ±3.4e38)")
     return M
 
 
@@ -208,7 +211,8 @@ def apply_kernel(image, kernel) -> torch.Tensor:
 
     Introduced in {ref}`sec-conv-layer`.
     """
-    X, K = _as_matrix("image", image, "(h, w)"), _as_matrix("kernel", kernel, "(kh, kw)")
+    X = _as_matrix("image", image, "(h, w)", pixels=True)
+    K = _as_matrix("kernel", kernel, "(kh, kw)")
     if K.shape[0] > X.shape[0] or K.shape[1] > X.shape[1]:
         raise ValueError(f"kernel of shape {tuple(K.shape)} is larger than the image of shape "
                          f"{tuple(X.shape)}")
@@ -261,7 +265,7 @@ def kernel_explorer(image=None) -> widgets.VBox:
     if image is None:
         from .data import load_fashion_mnist
         image = load_fashion_mnist("val")[0][0]
-    X = _as_matrix("image", image, "(h, w)")
+    X = _as_matrix("image", image, "(h, w)", pixels=True)
     if min(X.shape) < 3:
         raise ValueError(f"image must be at least 3x3, got shape {tuple(X.shape)}")
     preset = widgets.Dropdown(options=[*KERNELS, "custom"], value="vertical edges",
@@ -290,7 +294,10 @@ def kernel_explorer(image=None) -> widgets.VBox:
         busy.append(1)
         preset.value = match[0] if match else "custom"
         busy.pop()
-        out.value = _kernel_png(X, K)
+        try:
+            out.value = _kernel_png(X, K)
+        except ValueError as err:  # e.g. nan or 1e39 typed into a cell: say so, keep going
+            out.value = f"<p style='color:#b00020'>{html.escape(str(err))}</p>"
 
     preset.observe(on_preset, names="value")
     for c in cells:

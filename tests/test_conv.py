@@ -120,6 +120,27 @@ def test_pool2d_defaults_and_integer_input():
     assert torch.equal(pool2d(X, (3, 1), padding=(1, 0)), F.max_pool2d(X, (3, 1), 1, (1, 0)))
 
 
+@pytest.mark.parametrize("X", [torch.zeros(1, 5, 5), torch.randint(0, 3, (2, 6, 7)).float()],
+                         ids=["all-tied", "many-ties"])
+@pytest.mark.parametrize("size, stride, padding", [(2, 1, 0), (2, 2, 0), (3, 2, 1), ((2, 3), 1, (1, 1))])
+def test_max_pool2d_gradients_match_pytorch_even_when_values_tie(X, size, stride, padding):
+    grads = []
+    for pool in (lambda t: pool2d(t, size, "max", stride=stride, padding=padding),
+                 lambda t: F.max_pool2d(t, size, stride, padding)):
+        t = X.clone().requires_grad_()
+        pool(t).pow(2).add(pool(t)).sum().backward()  # an upstream gradient that is not constant
+        grads.append(t.grad)
+    torch.testing.assert_close(grads[0], grads[1])
+
+
+def test_a_stride_beyond_the_input_gives_one_window():
+    X = torch.arange(16.0).reshape(4, 4)
+    expected = pool2d(X, 2, stride=4)
+    assert expected.shape == (1, 1)
+    torch.testing.assert_close(pool2d(X, 2, stride=10**30), expected)
+    torch.testing.assert_close(pool2d(X, 2, "avg", stride=(10**30, 1)), pool2d(X, 2, "avg", stride=(4, 1)))
+
+
 def test_max_pooling_pads_with_minus_infinity_not_zero():
     X = -torch.ones(1, 2, 2)
     assert torch.equal(pool2d(X, 2, padding=1), -torch.ones(1, 3, 3))
@@ -269,6 +290,16 @@ BAD_CALLS = [
     (lambda: Conv2D(0), ValueError, "kernel_size must be >= 1"),
     (lambda: Conv2D("3"), TypeError, "kernel_size must be an int"),
     (lambda: Conv2D(2)(X3), ValueError, r"X must have shape \(h, w\)"),
+    (lambda: corr2d(X2 > 0, K2), TypeError, "X must hold real numbers, got dtype torch.bool"),
+    (lambda: corr2d_fast(X2, K2 > 0), TypeError, "K must hold real numbers"),
+    (lambda: corr2d_multi_in(X3 > 0, torch.ones(2, 2, 2)), TypeError, "X must hold real numbers"),
+    (lambda: pool2d(X2.to(torch.complex64), 2), TypeError, "complex64"),
+    (lambda: corr2d_fast(X2.to("meta"), K2), ValueError, "X is on meta but K is on cpu"),
+    (lambda: corr2d(X2, K2.to("meta")), ValueError, "X is on cpu but K is on meta"),
+    (lambda: corr2d_multi_in_out_1x1(X3.to("meta"), torch.ones(1, 2, 1, 1)), ValueError,
+     "X is on meta"),
+    (lambda: pool2d(torch.ones(3, 0), 2, padding=1), ValueError, "X must not be empty"),
+    (lambda: pool2d(torch.ones(0, 4, 4), 2), ValueError, "X must not be empty"),
 ]
 
 

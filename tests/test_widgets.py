@@ -3,6 +3,7 @@
 import itertools
 
 import ipywidgets as widgets
+import numpy as np
 import pytest
 import torch
 
@@ -105,11 +106,20 @@ def test_apply_kernel_scales_uint8_and_identity_crops():
     torch.testing.assert_close(Y, X[1:-1, 1:-1].float() / 255)
 
 
+def test_apply_kernel_scales_a_uint8_image_but_never_the_kernel():
+    ones = torch.ones(4, 4)
+    torch.testing.assert_close(apply_kernel(ones, torch.ones(3, 3, dtype=torch.uint8)),
+                               torch.full((2, 2), 9.0))
+    torch.testing.assert_close(apply_kernel(ones.to(torch.uint8) * 255, np.ones((3, 3), np.uint8)),
+                               torch.full((2, 2), 9.0))
+
+
 @pytest.mark.parametrize("image, kernel, error, words", [
     (torch.rand(2, 2), torch.ones(3, 3), ValueError, "larger than the image"),
     (torch.rand(1, 5, 5), torch.ones(3, 3), ValueError, r"image must have shape \(h, w\)"),
     (torch.rand(5, 5), [[1.0, float("nan")]], ValueError, "finite"),
     (torch.rand(5, 5), "sharpen", TypeError, "kernel must be a tensor"),
+    (np.full((5, 5), 1e300), [[1.0]], ValueError, "beyond float32's range"),
 ])
 def test_apply_kernel_bad_input_raises(image, kernel, error, words):
     with pytest.raises(error, match=words):
@@ -133,6 +143,15 @@ def test_kernel_explorer_presets_and_custom_edits():
     for c, v in zip(cells, [0, 0, 0, 0, 1, 0, 0, 0, 0]):
         c.value = v
     assert preset.value == "identity"  # typing a preset's numbers selects it
+
+
+def test_kernel_explorer_says_what_is_wrong_with_a_non_finite_cell():
+    box = kernel_explorer(torch.rand(8, 8))
+    cells, out = find(box, widgets.FloatText), find(box, widgets.HTML)[0]
+    cells[0].value = float("nan")
+    assert "finite" in out.value and "<img" not in out.value
+    cells[0].value = 1.0
+    assert "<img" in out.value  # and it recovers
 
 
 def test_kernel_explorer_bad_image_raises():
