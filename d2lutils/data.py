@@ -9,9 +9,11 @@ Where the files come from, first hit wins:
    cannot be written);
 3. torchvision's download into that root.
 
-Every file is checked against the upstream md5 of the decompressed file before use; a
-corrupt copy is replaced from the Debian files or the download, or refused. Decoded
-tensors are kept in memory, so building a second data module in the same process is free.
+Every file is checked against the upstream md5 of the decompressed file before use. A
+corrupt copy is skipped with a warning when a later root holds a valid one; otherwise the
+first corrupt copy is replaced from the Debian files or the download, or refused. Decoded
+tensors are kept in memory, so a second data module in the same process reads no file; each
+load hands out its own copy of the images, which the caller may change in place.
 """
 
 from __future__ import annotations
@@ -21,10 +23,13 @@ import hashlib
 import math
 import os
 import warnings
-from numbers import Integral
+import zlib
+from collections.abc import Iterable
+from numbers import Integral, Real
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import Tensor
@@ -122,19 +127,24 @@ def _find(name: str, roots: list[Path]) -> Tensor:
         path = r / "FashionMNIST" / "raw" / name
         if path.is_file():
             try:
-                return _decode(path)
+                tensor = _decode(path)
             except _Corrupt as err:
+                if not problems:
+                    target = path  # repair the first broken copy where it is, if nothing else helps
                 problems.append(str(err))
-                target = path  # repair the broken copy where it is
-                break
+                continue
+            if problems:
+                warnings.warn(f"{'; '.join(problems)}; used the valid copy {path} instead",
+                              stacklevel=4)
+            return tensor
+    corrupt = problems[0] if problems else None
     gz = DEBIAN_DIR / f"{name}.gz"
     if gz.is_file():  # 2. the Debian package, into the target or else the cache
-        corrupt = problems[0] if problems else None
         for dest in dict.fromkeys([target, Path(CACHE_DIR) / "FashionMNIST" / "raw" / name]):
             try:
                 _decompress(gz, dest)
                 tensor = _decode(dest)
-            except (OSError, EOFError, _Corrupt) as err:
+            except (OSError, EOFError, zlib.error, _Corrupt) as err:
                 problems.append(f"decompressing {gz} into {dest} failed: {err}")
             else:
                 if corrupt:
@@ -169,17 +179,21 @@ def load_fashion_mnist(split: str = "train", root: str | os.PathLike | None = No
         root: folder holding ``FashionMNIST/raw``; searched before ``$D2LUTILS_DATA`` and the cache.
 
     Returns:
-        ``(images, labels)``: images uint8 ``(N, 28, 28)``, labels int64 ``(N,)`` in 0..9.
+        ``(images, labels)``: images uint8 ``(N, 28, 28)``, labels int64 ``(N,)`` in 0..9; both
+        are fresh copies, safe to change in place.
 
     Introduced in {ref}`sec-lenet`.
     """
+    if not isinstance(split, str):
+        raise TypeError(f"split must be a str, 'train' or 'val' ('test'), got {type(split).__name__}")
     if split not in _SPLITS:
         raise ValueError(f"split must be 'train' or 'val' ('test'), got {split!r}")
     if root is not None and not isinstance(root, (str, os.PathLike)):
         raise TypeError(f"root must be a path or None, got {type(root).__name__}")
     images_name, labels_name = _SPLITS[split]
     roots = _roots(root)
-    return _find(images_name, roots), _find(labels_name, roots).long()
+    # copies, so that in-place changes cannot reach the cache (.long() of uint8 copies already)
+    return _find(images_name, roots).clone(), _find(labels_name, roots).long()
 
 
 def _check_positive_int(name: str, value: Any) -> None:
@@ -254,8 +268,11 @@ class FashionMNIST:
 
     @seed.setter
     def seed(self, seed: int | None) -> None:
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, Integral)):
             raise TypeError(f"seed must be an int or None, got {type(seed).__name__} {seed!r}")
+        if seed is not None and not 0 <= seed < 2**63:
+            raise ValueError(f"seed must be None or an int in 0..2**63 - 1, got {seed!r}")
+        seed = None if seed is None else int(seed)
         self._seed = seed
         self._generator.seed() if seed is None else self._generator.manual_seed(seed)
 
@@ -288,6 +305,9 @@ class FashionMNIST:
             indices = indices.reshape(-1).tolist()
         elif isinstance(indices, Integral):
             indices = [indices]
+        elif not isinstance(indices, Iterable):
+            raise TypeError(f"indices must be an int, a tensor or a sequence of ints, "
+                            f"got {type(indices).__name__}")
         out = []
         for i in indices:
             if isinstance(i, bool) or not isinstance(i, Integral) or not 0 <= i < len(TEXT_LABELS):
@@ -330,8 +350,10 @@ def show_images(imgs: Tensor | Sequence[Any], nrows: int, ncols: int,
 
     _check_positive_int("nrows", nrows)
     _check_positive_int("ncols", ncols)
-    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or scale <= 0:
-        raise ValueError(f"scale must be a positive number, got {scale!r}")
+    if isinstance(scale, bool) or not isinstance(scale, Real):
+        raise TypeError(f"scale must be a positive number, got {type(scale).__name__} {scale!r}")
+    if not 0 < scale < math.inf:  # also refuses NaN
+        raise ValueError(f"scale must be a positive finite number, got {scale!r}")
     if not isinstance(imgs, Tensor) and hasattr(imgs, "shape"):  # a NumPy array
         imgs = torch.as_tensor(imgs)
     if isinstance(imgs, Tensor):
@@ -344,17 +366,34 @@ def show_images(imgs: Tensor | Sequence[Any], nrows: int, ncols: int,
     shown = min(len(imgs), nrows * ncols)
     if titles is not None and len(titles) < shown:
         raise ValueError(f"titles must have at least {shown} entries, got {len(titles)}")
+    pictures = [_as_image(imgs[i]) for i in range(shown)]
     fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * scale, nrows * scale),
                              squeeze=False, layout="constrained")
     for i, ax in enumerate(axes.flat):
         ax.set_axis_off()
         if i >= shown:
             continue
-        img = imgs[i].detach().cpu().numpy() if isinstance(imgs[i], Tensor) else imgs[i]
-        if getattr(img, "ndim", 2) == 3 and img.shape[0] == 1:
-            img = img[0]
-        limits = {"vmin": 0, "vmax": 255} if str(img.dtype).endswith("uint8") else {}
+        img = pictures[i]
+        limits = {"vmin": 0, "vmax": 255} if img.dtype == np.uint8 else {}
         ax.imshow(img, cmap="gray", **limits)
         if titles is not None:
             ax.set_title(str(titles[i]), fontsize=9)
     return fig
+
+
+def _as_image(img: Any) -> np.ndarray:
+    """One image of :func:`show_images` as a 2-d NumPy array (a leading channel of 1 dropped)."""
+    if isinstance(img, Tensor):
+        img = img.detach().cpu()
+        img = (img if img.dtype == torch.uint8 else img.float()).numpy()  # NumPy has no bfloat16
+    try:
+        img = np.asarray(img)
+    except ValueError as err:  # e.g. ragged nested lists
+        raise ValueError(f"imgs must hold (H, W) images, got one NumPy cannot read: {err}") from None
+    if img.ndim == 3 and img.shape[0] == 1:
+        img = img[0]
+    if img.ndim != 2:
+        raise ValueError(f"imgs must hold (H, W) images, got one of shape {img.shape}")
+    if img.dtype.kind not in "biuf":
+        raise TypeError(f"imgs must hold numeric images, got dtype {img.dtype}")
+    return img

@@ -11,6 +11,7 @@ terminal.
 from __future__ import annotations
 
 import io
+import math
 import numbers
 import sys
 import time
@@ -47,9 +48,10 @@ SCALES = ("linear", "log", "symlog", "logit")
 
 def _check_pair(name: str, value: Any, positive: bool = False) -> tuple[float, float]:
     ok = (isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 2
-          and all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in value))
+          and all(isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
+                  for v in value))
     if not ok or (positive and min(value) <= 0):
-        kind = "positive numbers" if positive else "numbers"
+        kind = "positive finite numbers" if positive else "finite numbers"
         raise ValueError(f"{name} must be a pair of {kind} such as (3.5, 2.5), got {value!r}")
     return float(value[0]), float(value[1])
 
@@ -75,18 +77,26 @@ def use_book_style() -> None:
         set_matplotlib_formats("svg")
 
 
+def _numpy(value: Any) -> Any:
+    """A torch tensor as a NumPy array (bfloat16 and half as float32); anything else as is."""
+    if hasattr(value, "detach"):
+        value = value.detach().cpu()
+        return (value.float() if value.is_floating_point() else value).numpy()
+    return value
+
+
 def _series(value: Any, name: str) -> list[np.ndarray]:
     """A 1-D sequence, a 2-D array or a list of 1-D sequences -> list of 1-D float arrays."""
-    if hasattr(value, "detach"):  # a torch tensor
-        value = value.detach().cpu().numpy()
+    value = _numpy(value)
+    if isinstance(value, Sequence) and not isinstance(value, str):  # 0-d tensors are numbers
+        value = [v.item() if hasattr(v, "detach") and v.dim() == 0 else v for v in value]
     if isinstance(value, np.ndarray):
         arrays = [value] if value.ndim == 1 else list(value) if value.ndim == 2 else None
     elif isinstance(value, Sequence) and not isinstance(value, str) and len(value) > 0:
         if all(isinstance(v, numbers.Real) for v in value):
             arrays = [np.asarray(value, dtype=float)]
         else:
-            arrays = [np.asarray(v.detach().cpu() if hasattr(v, "detach") else v, dtype=float)
-                      for v in value]
+            arrays = [np.asarray(_numpy(v), dtype=float) for v in value]
     else:
         arrays = None
     if not arrays or any(a.ndim != 1 or a.size == 0 for a in arrays):
@@ -126,19 +136,31 @@ def plot(X: Any, Y: Any = None, xlabel: str | None = None, ylabel: str | None = 
             raise ValueError(f"{name} must be one of {SCALES}, got {scale!r}")
     if isinstance(fmts, str) or not fmts or not all(isinstance(f, str) for f in fmts):
         raise ValueError(f"fmts must be a non-empty list of format strings, got {fmts!r}")
+    limits = [None if lim is None else _check_pair(name, lim)
+              for name, lim in (("xlim", xlim), ("ylim", ylim))]
     if axes is None:
         size = None if figsize is None else _check_pair("figsize", figsize, positive=True)
         _, axes = plt.subplots(figsize=size)
+        created = axes.figure
     elif not isinstance(axes, Axes):
         raise TypeError(f"axes must be a matplotlib Axes or None, got {type(axes).__name__}")
+    else:
+        created = None
     for i, (x, y) in enumerate(zip(Xs, Ys)):
-        axes.plot(x, y, fmts[i % len(fmts)])
+        fmt = fmts[i % len(fmts)]
+        try:
+            axes.plot(x, y, fmt)
+        except ValueError as err:
+            if created is not None:
+                plt.close(created)  # no empty figure left behind
+            raise ValueError(f"fmts holds {fmt!r}, which is not a matplotlib format string "
+                             f"such as 'r--' ({err})") from None
     axes.set_xscale(xscale)
     axes.set_yscale(yscale)
-    if xlim is not None:
-        axes.set_xlim(_check_pair("xlim", xlim))
-    if ylim is not None:
-        axes.set_ylim(_check_pair("ylim", ylim))
+    if limits[0] is not None:
+        axes.set_xlim(limits[0])
+    if limits[1] is not None:
+        axes.set_ylim(limits[1])
     axes.set_xlabel(xlabel or "")
     axes.set_ylabel(ylabel or "")
     if legend:
@@ -148,8 +170,7 @@ def plot(X: Any, Y: Any = None, xlabel: str | None = None, ylabel: str | None = 
 
 
 def _as_2d(name: str, M: Any) -> np.ndarray:
-    if hasattr(M, "detach"):  # a torch tensor
-        M = M.detach().cpu().numpy()
+    M = _numpy(M)
     try:
         array = np.asarray(M)
     except (TypeError, ValueError):  # ragged lists
@@ -235,6 +256,12 @@ def draw_matrix(ax: Axes, M: Any, origin: Sequence[float] = (0.0, 0.0), title: s
     if fmt is not None and not isinstance(fmt, str):
         raise TypeError(f"fmt must be a format string such as '{{:g}}' or None, got "
                         f"{type(fmt).__name__}")
+    if fmt:
+        try:
+            fmt.format(values.flat[0])
+        except (IndexError, KeyError, ValueError, TypeError) as err:
+            raise ValueError(f"fmt {fmt!r} cannot format the entries of M (e.g. "
+                             f"{values.flat[0]!r} of type {values.dtype}): {err}") from None
     for i in range(h):
         for j in range(w):
             x, y = x0 + j, y0 - i - 1  # lower-left corner of cell (i, j)
@@ -267,9 +294,22 @@ def _check_history(history: Any) -> int:
     if not all(isinstance(getattr(history, n, None), list) for n in names):
         raise TypeError(f"history must be a d2lutils History (lists {', '.join(names)}), "
                         f"got {type(history).__name__}")
-    if not history.train_loss:
+    n = len(history.train_loss)
+    if n == 0:
         raise ValueError("history holds no epochs yet")
-    return len(history.train_loss)
+    lengths = {name: len(getattr(history, name)) for name in names}
+    if lengths["train_acc"] != n or lengths["val_loss"] != lengths["val_acc"] \
+            or lengths["val_acc"] not in (0, n):
+        raise ValueError(f"history's lists must hold one entry per epoch (the two validation "
+                         f"lists may both be empty), got lengths {lengths}")
+    return n
+
+
+def _check_max_epochs(max_epochs: Any) -> None:
+    if max_epochs is not None and (isinstance(max_epochs, bool) or
+                                   not isinstance(max_epochs, numbers.Integral)
+                                   or max_epochs <= 0):
+        raise ValueError(f"max_epochs must be None or a positive int, got {max_epochs!r}")
 
 
 def _draw_history(fig: Figure, history: Any, max_epochs: int | None = None) -> None:
@@ -281,7 +321,7 @@ def _draw_history(fig: Figure, history: Any, max_epochs: int | None = None) -> N
     points = getattr(history, "train_loss_points", None) or list(zip(epochs, history.train_loss))
     ax_loss.plot(*zip(*points), "-", color="C0", label="train")
     ax_acc.plot(epochs, history.train_acc, "-", color="C0", label="train")
-    if not np.all(np.isnan(history.val_acc)):
+    if history.val_acc and not np.all(np.isnan(history.val_acc)):
         ax_loss.plot(epochs, history.val_loss, "o--", color="C1", ms=3, label="validation")
         ax_acc.plot(epochs, history.val_acc, "o--", color="C1", ms=3, label="validation")
     for ax, ylabel in ((ax_loss, "cross-entropy loss"), (ax_acc, "accuracy")):
@@ -363,10 +403,7 @@ class ProgressBoard:
     def __init__(self, max_epochs: int | None = None, mode: str = "auto",
                  figsize: Sequence[float] = (6.5, 2.6), stream: TextIO | None = None,
                  min_interval: float = 0.5) -> None:
-        if max_epochs is not None and (isinstance(max_epochs, bool) or
-                                       not isinstance(max_epochs, numbers.Integral)
-                                       or max_epochs <= 0):
-            raise ValueError(f"max_epochs must be None or a positive int, got {max_epochs!r}")
+        _check_max_epochs(max_epochs)
         if mode not in self.MODES:
             raise ValueError(f"mode must be one of {self.MODES}, got {mode!r}")
         if not isinstance(min_interval, numbers.Real) or min_interval < 0:
@@ -382,6 +419,7 @@ class ProgressBoard:
     def update(self, history: Any, max_epochs: int | None = None) -> None:
         """Show the state of ``history`` after its latest epoch."""
         n = _check_history(history)
+        _check_max_epochs(max_epochs)
         total = max_epochs or self.max_epochs
         if self.mode == "terminal":
             self._print_line(history, n, total)
@@ -416,7 +454,7 @@ class ProgressBoard:
         parts = [f"epoch {n:>{len(str(total or n))}}/{total}" if total else f"epoch {n}",
                  f"train loss {history.train_loss[-1]:.4f}",
                  f"train acc {history.train_acc[-1]:.3f}"]
-        if not np.isnan(history.val_acc[-1]):
+        if history.val_acc and not np.isnan(history.val_acc[-1]):
             parts += [f"val loss {history.val_loss[-1]:.4f}", f"val acc {history.val_acc[-1]:.3f}"]
         if getattr(history, "examples_per_sec", 0):
             parts += [f"{history.examples_per_sec:,.0f} examples/s",

@@ -1,8 +1,8 @@
 """Shared fixtures for the d2lutils tests.
 
 - Figures are drawn with the non-interactive Agg backend and closed after every test.
-- ``fmnist`` is one Fashion-MNIST data module for the whole session (loading it twice is free
-  anyway, thanks to the in-process cache of :mod:`d2lutils.data`).
+- ``fmnist`` is one Fashion-MNIST data module for the whole session (a second one would cost
+  only a copy of the decoded tensors, about 15 ms, thanks to :mod:`d2lutils.data`'s cache).
 - Under pytest-xdist each worker gets its share of the CPU cores as torch threads, so that
   ``-n 2`` on a 2-core machine does not run 4 busy threads (small ops then stall for ms).
 - ``offline_data`` points every place :mod:`d2lutils.data` looks at into a temporary folder and

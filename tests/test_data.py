@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import math
+import re
 
 import matplotlib.figure
 import pytest
@@ -23,6 +25,16 @@ def md5(path):
 
 def raw(root):
     return root / "FashionMNIST" / "raw"
+
+
+def write_val_files(folder, fmnist):
+    """Write valid val files into ``folder`` from the real data module's tensors."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in VAL_FILES:
+        shape = D._FILES[name][1]
+        tensor = fmnist.val_images if "images" in name else fmnist.val_labels.to(torch.uint8)
+        header = (0x0800 + len(shape)).to_bytes(4, "big") + b"".join(d.to_bytes(4, "big") for d in shape)
+        (folder / name).write_bytes(header + tensor.numpy().tobytes())
 
 
 # --- the real data --------------------------------------------------------------------------
@@ -100,8 +112,26 @@ def test_assigning_seed_restarts_the_shuffle_like_a_fresh_module():
         data.seed = 1.5
 
 
-def test_second_data_module_reuses_the_decoded_tensors(fmnist):
-    assert D.FashionMNIST().train_images.data_ptr() == fmnist.train_images.data_ptr()
+def test_second_data_module_reuses_the_decoded_tensors_without_reading_files(fmnist, monkeypatch):
+    monkeypatch.setattr(D, "hashlib", None)  # any file read (md5 check) would now fail
+    data = D.FashionMNIST()
+    assert torch.equal(data.train_images, fmnist.train_images)
+    assert data.train_images.data_ptr() != fmnist.train_images.data_ptr()  # its own copy
+
+
+def test_changing_loaded_tensors_in_place_does_not_affect_later_loads(fmnist):
+    X, y = D.load_fashion_mnist("val")
+    X.zero_(), y.zero_()
+    X, y = D.load_fashion_mnist("val")
+    assert torch.equal(X, fmnist.val_images) and torch.equal(y, fmnist.val_labels)
+    data = D.FashionMNIST()
+    for t in [data.train_images, data.train_labels, data.val_images, data.val_labels]:
+        t.zero_()
+    again = D.FashionMNIST()
+    assert torch.equal(again.train_images, fmnist.train_images)
+    assert torch.equal(again.val_images, fmnist.val_images)
+    assert torch.equal(again.train_labels, fmnist.train_labels)
+    assert fmnist.val_images.any() and fmnist.train_labels.any()
 
 
 def test_text_labels_names_classes():
@@ -171,15 +201,23 @@ def test_an_unwritable_first_root_falls_back_to_the_cache(offline_data, tmp_path
 
 def test_files_in_a_later_root_are_found_without_any_fallback(offline_data, monkeypatch, fmnist):
     monkeypatch.setattr(D, "DEBIAN_DIR", offline_data.debian)  # empty: only the cache can help
-    raw(offline_data.cache).mkdir(parents=True)
-    for name in VAL_FILES:  # write the files from the real data module's tensors
-        md5_, shape = D._FILES[name]
-        tensor = fmnist.val_images if "images" in name else fmnist.val_labels.to(torch.uint8)
-        header = (0x0800 + len(shape)).to_bytes(4, "big") + b"".join(d.to_bytes(4, "big") for d in shape)
-        (raw(offline_data.cache) / name).write_bytes(header + tensor.numpy().tobytes())
+    write_val_files(raw(offline_data.cache), fmnist)
     images, labels = D.load_fashion_mnist("val", root=offline_data.root)
     assert torch.equal(images, fmnist.val_images) and torch.equal(labels, fmnist.val_labels)
     assert not offline_data.root.exists() and offline_data.downloads == []
+
+
+def test_a_corrupt_copy_in_an_earlier_root_does_not_hide_a_valid_later_one(offline_data, monkeypatch,
+                                                                          fmnist):
+    monkeypatch.setattr(D, "DEBIAN_DIR", offline_data.debian)  # empty: only the cache can help
+    write_val_files(raw(offline_data.cache), fmnist)
+    junk = raw(offline_data.root) / "t10k-images-idx3-ubyte"
+    junk.parent.mkdir(parents=True)
+    junk.write_bytes(b"junk")
+    with pytest.warns(UserWarning, match=re.escape(str(junk)) + ".*corrupt"):
+        images, _ = D.load_fashion_mnist("val", root=offline_data.root)
+    assert torch.equal(images, fmnist.val_images) and offline_data.downloads == []
+    assert junk.read_bytes() == b"junk"  # left alone; the user is told about it
 
 
 def test_default_cache_is_under_xdg_cache_home_else_home(tmp_path, monkeypatch):
@@ -243,6 +281,18 @@ def test_a_broken_debian_file_is_reported(offline_data, monkeypatch):
     assert list(raw(offline_data.root).iterdir()) == []  # no half-written files left behind
 
 
+def test_a_debian_file_with_a_broken_body_is_reported_and_the_download_tried(offline_data, monkeypatch):
+    offline_data.debian.mkdir()
+    header = gzip.compress(b"")[:10]
+    for name in VAL_FILES:  # a valid gzip header, then a deflate block of the reserved type
+        (offline_data.debian / f"{name}.gz").write_bytes(header + b"\xff" * 100)
+    monkeypatch.setattr(D, "DEBIAN_DIR", offline_data.debian)
+    with pytest.raises(FileNotFoundError, match="decompressing .* failed.*torchvision"):
+        D.load_fashion_mnist("val", root=offline_data.root)
+    assert offline_data.downloads == [offline_data.root]
+    assert list(raw(offline_data.root).iterdir()) == []
+
+
 # --- bad arguments ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("kwargs, error, words", [
@@ -252,6 +302,8 @@ def test_a_broken_debian_file_is_reported(offline_data, monkeypatch):
     ({"resize": (28, 28, 1)}, TypeError, "resize"),
     ({"resize": "big"}, TypeError, "resize"),
     ({"seed": "zero"}, TypeError, "seed"),
+    ({"seed": 2**64}, ValueError, "seed"),
+    ({"seed": -1}, ValueError, "seed"),
     ({"root": 7}, TypeError, "root"),
 ])
 def test_data_module_rejects_bad_arguments(kwargs, error, words):
@@ -262,8 +314,12 @@ def test_data_module_rejects_bad_arguments(kwargs, error, words):
 def test_functions_reject_bad_arguments(fmnist):
     with pytest.raises(ValueError, match="split"):
         D.load_fashion_mnist("training")
+    with pytest.raises(TypeError, match="split"):
+        D.load_fashion_mnist(["train"])
     with pytest.raises(ValueError, match="indices"):
         fmnist.text_labels([3, 10])
+    with pytest.raises(TypeError, match="indices"):
+        fmnist.text_labels(None)
     with pytest.raises(ValueError, match="batch_size"):
         fmnist.train_dataloader(batch_size=-1)
     with pytest.raises(TypeError, match="batch"):
@@ -276,3 +332,17 @@ def test_functions_reject_bad_arguments(fmnist):
         D.show_images(fmnist.val_images[:4], 2, 2, titles=["one"])
     with pytest.raises(ValueError, match="scale"):
         D.show_images(fmnist.val_images[:4], 2, 2, scale=0)
+    for scale in [float("nan"), float("inf"), -1.0]:
+        with pytest.raises(ValueError, match="scale"):
+            D.show_images(fmnist.val_images[:4], 2, 2, scale=scale)
+    with pytest.raises(TypeError, match="scale"):
+        D.show_images(fmnist.val_images[:4], 2, 2, scale="big")
+    with pytest.raises(ValueError, match="imgs"):
+        D.show_images([[1, 2, 3]], 1, 1)  # a 1-d "image"
+
+
+def test_show_images_accepts_nested_lists_and_bfloat16():
+    fig = D.show_images([[[0, 1], [1, 0]]], 1, 1)
+    assert fig.axes[0].images[0].get_array().tolist() == [[0, 1], [1, 0]]
+    fig = D.show_images(torch.rand(2, 1, 5, 5).to(torch.bfloat16), 1, 2)
+    assert [ax.images[0].get_array().shape for ax in fig.axes] == [(5, 5), (5, 5)]

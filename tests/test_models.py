@@ -96,3 +96,102 @@ def test_layer_summary_reports_a_shape_that_does_not_fit():
         layer_summary(lenet(), (1, 3, 28, 28))
     with pytest.raises(TypeError, match="net"):
         layer_summary("lenet", (1, 1, 28, 28))
+
+
+def test_layer_summary_restores_the_mode_of_every_module():
+    net = nn.Sequential(nn.Conv2d(1, 2, 3), nn.BatchNorm2d(2), nn.Sequential(nn.Dropout()))
+    net.train()
+    net[1].eval()
+    modes = [m.training for m in net.modules()]
+    layer_summary(net, (1, 1, 5, 5), print_table=False)
+    assert [m.training for m in net.modules()] == modes
+    net.eval()
+    net[2][0].train()
+    modes = [m.training for m in net.modules()]
+    layer_summary(net, (1, 1, 5, 5), print_table=False)
+    assert [m.training for m in net.modules()] == modes
+
+
+@pytest.mark.parametrize("shape", [(10**7, 10**7), (10**30,), (2**62, 4)])
+def test_layer_summary_leaves_no_hooks_when_the_input_cannot_be_made(shape):
+    net = nn.Sequential(nn.Flatten(), nn.Linear(3, 4))
+    for _ in range(2):
+        with pytest.raises(ValueError, match="input_shape"):
+            layer_summary(net, shape, print_table=False)
+        assert all(not m._forward_hooks for m in net.modules())
+
+
+def test_layer_summary_leaves_no_hooks_when_the_forward_pass_fails():
+    net = nn.Sequential(nn.Flatten(), nn.Linear(3, 4))
+    with pytest.raises(ValueError, match="input_shape"):
+        layer_summary(net, (1, 5), print_table=False)
+    assert all(not m._forward_hooks for m in net.modules())
+
+
+def test_layer_summary_of_a_single_layer_lists_the_layer_itself(capsys):
+    rows = layer_summary(nn.Linear(3, 4), (1, 3))
+    assert rows == [("(Linear)", (1, 4), 3 * 4 + 4)]
+    table = capsys.readouterr().out
+    assert "(Linear)" in table and "(1, 4)" in table and "total parameters: 16" in table
+    assert layer_summary(nn.Sequential(), (2, 3), print_table=False) == [
+        ("(Sequential)", (2, 3), 0)]
+
+
+def test_layer_summary_records_nested_outputs_of_an_lstm():
+    rows = layer_summary(nn.LSTM(3, 4, batch_first=True), (1, 5, 3), print_table=False)
+    assert rows == [("(LSTM)", ((1, 5, 4), ((1, 1, 4), (1, 1, 4))), 4 * 4 * (3 + 4 + 2))]
+
+
+def test_layer_summary_records_none_dict_and_mixed_outputs(capsys):
+    class Nothing(nn.Module):
+        def forward(self, X):
+            return None
+
+    class Split(nn.Module):
+        def forward(self, X):
+            return {"all": X, "first": X[:, :1]}
+
+    class Mixed(nn.Module):
+        def forward(self, X):
+            return [X, "label", (X.sum(),)]
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.log, self.split, self.mixed = Nothing(), Split(), Mixed()
+
+        def forward(self, X):
+            self.log(X)
+            self.mixed(X)
+            return self.split(X)["first"]
+
+    rows = layer_summary(Net(), (2, 3))
+    assert rows == [("log (Nothing)", None, 0), ("mixed (Mixed)", ((2, 3), None, ((),)), 0),
+                    ("split (Split)", {"all": (2, 3), "first": (2, 1)}, 0)]
+    assert "{'all': (2, 3), 'first': (2, 1)}" in capsys.readouterr().out
+
+
+def test_layer_summary_lists_parameters_owned_by_no_listed_layer(capsys):
+    class Scaled(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = nn.Linear(3, 4)
+            self.unused = nn.Linear(4, 4)  # never runs, so it gets no row
+            self.w = nn.Parameter(torch.ones(4))
+
+        def forward(self, X):
+            return self.lin(X) * self.w
+
+    net = Scaled()
+    rows = layer_summary(net, (1, 3))
+    assert rows == [("lin (Linear)", (1, 4), 16),
+                    ("(parameters of no listed layer)", None, 4 + 20)]
+    assert sum(r.params for r in rows) == count_parameters(net)
+    assert "(parameters of no listed layer)" in capsys.readouterr().out
+    # a Sequential's children own all its parameters: no extra row
+    assert len(layer_summary(nn.Sequential(Scaled()), (1, 3), print_table=False)) == 1
+
+
+def test_layer_summary_rejects_a_non_bool_print_table():
+    with pytest.raises(TypeError, match="print_table"):
+        layer_summary(nn.Linear(3, 4), (1, 3), print_table="no")

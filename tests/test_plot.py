@@ -344,7 +344,7 @@ def test_draw_matrix_title_sits_above_the_matrix_without_fit():
     ({"M": torch.zeros(2, 2, 2)}, ValueError, "M must be a non-empty 2-D matrix"),
     ({"M": [[1, 2], [3]]}, ValueError, "M must be a non-empty 2-D matrix"),
     ({"M": []}, ValueError, "M must be a non-empty 2-D matrix"),
-    ({"origin": 3}, ValueError, "origin must be a pair of numbers"),
+    ({"origin": 3}, ValueError, "origin must be a pair of finite numbers"),
     ({"fill": {(2, 0)}}, ValueError, "fill names cell \\(2, 0\\)"),
     ({"fill": {(0,): "red"}}, ValueError, "cells are \\(row, column\\) pairs"),
     ({"fill": np.ones((3, 3), dtype=bool)}, ValueError, "fill mask must be a boolean matrix"),
@@ -361,3 +361,66 @@ def test_draw_matrix_rejects_bad_arguments(kwargs, error, match):
     with pytest.raises(error, match=match):
         draw_matrix(**args)
     plt.close(fig)
+
+
+# --- review findings: odd but legal input, and what must be refused ------------------------
+
+
+@pytest.mark.parametrize("bad", [(float("nan"), 2.0), (3.5, float("inf"))])
+def test_set_figsize_refuses_non_finite_sizes_and_leaves_the_default(bad):
+    before = tuple(plt.rcParams["figure.figsize"])
+    with pytest.raises(ValueError, match="positive finite numbers"):
+        set_figsize(bad)
+    assert tuple(plt.rcParams["figure.figsize"]) == before
+    with pytest.raises(ValueError, match="figsize"):
+        plot([1, 2], figsize=bad)
+
+
+def test_plot_accepts_bfloat16_and_lists_of_0d_tensors():
+    ax = plot(torch.tensor([1.0, 2.0, 4.0], dtype=torch.bfloat16))
+    assert list(ax.lines[0].get_ydata()) == [1.0, 2.0, 4.0]
+    ax = plot([torch.tensor(0.5), torch.tensor(0.25)])  # e.g. a list of losses
+    assert list(ax.lines[0].get_ydata()) == [0.5, 0.25]
+    plt.close("all")
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"fmts": ["zz"]}, "not a matplotlib format string"),
+    ({"xlim": (0, float("nan"))}, "xlim must be a pair of finite numbers"),
+    ({"ylim": "low"}, "ylim must be a pair"),
+])
+def test_plot_refuses_bad_options_without_leaving_an_empty_figure(kwargs, words):
+    plt.close("all")
+    with pytest.raises(ValueError, match=words):
+        plot([1, 2, 3], **kwargs)
+    assert plt.get_fignums() == []
+
+
+@pytest.mark.parametrize("fmt", ["{0} {1}", "{x}", "{:d}"])
+def test_draw_matrix_names_a_fmt_that_cannot_format_the_entries(fmt):
+    fig, ax = plt.subplots()
+    with pytest.raises(ValueError, match="fmt"):
+        draw_matrix(ax, np.full((2, 2), 0.5), fmt=fmt)
+    plt.close(fig)
+
+
+def test_draw_matrix_accepts_bfloat16():
+    fig, ax = plt.subplots()
+    draw_matrix(ax, torch.ones(2, 2, dtype=torch.bfloat16))
+    assert [t.get_text() for t in ax.texts] == ["1"] * 4
+    plt.close(fig)
+
+
+def test_board_prints_a_history_without_validation_and_checks_max_epochs():
+    h = History()
+    h.train_loss.append(1.0)
+    h.train_acc.append(0.5)
+    out = io.StringIO()
+    board = ProgressBoard(mode="terminal", stream=out)
+    board.update(h, max_epochs=3)
+    assert out.getvalue().startswith("epoch 1/3") and "val" not in out.getvalue()
+    with pytest.raises(ValueError, match="max_epochs"):
+        board.update(h, max_epochs="x")
+    h.val_acc.append(0.4)  # one validation list filled, the other not
+    with pytest.raises(ValueError, match="one entry per epoch"):
+        board.update(h)
