@@ -60,12 +60,13 @@ export WIDGETS_SETUP_JS
 assets-from-npm: WIDGETS_DIST = new URL("html-manager/dist", here).href
 assets-fallback: WIDGETS_DIST = "https://cdn.jsdelivr.net/npm/@jupyter-widgets/html-manager@$(HTML_MANAGER_VERSION)/dist"
 
-.PHONY: help setup data assets assets-from-npm assets-fallback browser book test linkcheck notebooks clean
+.PHONY: help setup data assets assets-from-npm assets-fallback browser book test linkcheck notebooks lab clean
 
 help:
 	@echo "make book       build the HTML book into _build/html (cell errors and warnings fail it)"
 	@echo "make test       build the book, then run unit tests, chapter checks, nbval and browser checks"
 	@echo "make notebooks  regenerate the .ipynb twin of every chapter from its .md"
+	@echo "make lab        open the chapters as notebooks in JupyterLab (installed on first use)"
 	@echo "make linkcheck  list the book's external links; check them when there is a network"
 	@echo "make clean      remove _build (keeps .venv)"
 
@@ -203,6 +204,13 @@ linkcheck: book
 
 notebooks: $(STAMP)
 	$(BIN)/jupytext --update --to ipynb $(CHAPTERS_MD)
+
+# JupyterLab is for reading and editing, not for building or testing, so it is installed
+# only when asked for (version pinned in constraints.txt).
+lab: $(STAMP) data
+	@$(BIN)/python -c "import jupyterlab" 2>/dev/null || \
+		$(BIN)/python -m pip install --quiet --disable-pip-version-check jupyterlab -c constraints.txt
+	$(BIN)/jupyter lab chapters/
 
 clean:
 	rm -rf _build

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import jupytext
@@ -115,6 +117,34 @@ def test_first_cell_is_the_colab_setup_with_the_configured_url(md: Path):
         f"{md.name}: Colab installs from {match.group(1)}, "
         f"but _config.yml says {CONFIG['repository']['url']}"
     )
+
+
+COLAB_SIMULATION = """
+import subprocess, sys, types
+
+class NoMystNb:  # Colab has no myst_nb: make importing it fail here too
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name.split(".")[0] == "myst_nb":
+            raise ImportError("no myst_nb on Colab")
+
+sys.meta_path.insert(0, NoMystNb)
+sys.modules["google.colab"] = types.ModuleType("google.colab")
+subprocess.run = lambda *args, **kwargs: None  # no pip install of d2lutils here
+exec(compile(sys.argv[1], "colab-cell", "exec"))
+from myst_nb import glue
+glue("answer", 42, display=False)
+"""
+
+
+@pytest.mark.parametrize("md", NOTEBOOK_MDS, ids=lambda p: p.name)
+def test_on_colab_the_first_cell_lets_the_chapter_import_glue(md: Path):
+    source = jupytext.read(md).cells[0]["source"]
+    uses_glue = "from myst_nb import glue" in md.read_text()
+    run = subprocess.run([sys.executable, "-c", COLAB_SIMULATION, source],
+                         capture_output=True, text=True, timeout=60)
+    if uses_glue:
+        assert run.returncode == 0, f"{md.name}: on Colab, importing glue fails:\n{run.stderr}"
 
 
 def test_launch_buttons_are_configured():
