@@ -210,7 +210,7 @@ notebooks: $(STAMP)
 lab: $(STAMP) data
 	@$(BIN)/python -c "import jupyterlab" 2>/dev/null || \
 		$(BIN)/python -m pip install --quiet --disable-pip-version-check jupyterlab -c constraints.txt
-	$(BIN)/jupyter lab chapters/
+	$(BIN)/jupyter lab chapters/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 clean:
 	rm -rf _build
