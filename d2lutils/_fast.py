@@ -41,19 +41,21 @@ def channels_last_format(model: nn.Module, device: torch.device) -> torch.memory
 @contextlib.contextmanager
 def layout(model: nn.Module, device: torch.device):
     """Within the block, ``model`` uses the fastest layout for ``device`` (yielded; ``None``
-    for unchanged); afterwards the conv weights get their previous layout back."""
+    for unchanged); afterwards each conv weight gets its previous layout back."""
     fmt = channels_last_format(model, device)
-    convs = [m for m in model.modules() if isinstance(m, nn.Conv2d)
-             and not isinstance(m.weight, nn.parameter.UninitializedParameter)]
-    was_cl = bool(convs) and convs[0].weight.is_contiguous(memory_format=torch.channels_last) \
-        and not convs[0].weight.is_contiguous()
+    was_cl = {m for m in model.modules() if isinstance(m, nn.Conv2d)
+              and not isinstance(m.weight, nn.parameter.UninitializedParameter)
+              and m.weight.is_contiguous(memory_format=torch.channels_last)
+              and not m.weight.is_contiguous()}
     if fmt is not None:
         model.to(memory_format=fmt)
     try:
         yield fmt
     finally:
-        if fmt is not None and not was_cl:
-            model.to(memory_format=torch.contiguous_format)
+        if fmt is not None:
+            for m in model.modules():
+                if isinstance(m, nn.Conv2d) and m not in was_cl:
+                    m.to(memory_format=torch.contiguous_format)
 
 
 def to_device(X: torch.Tensor, device: torch.device, fmt: torch.memory_format | None) -> torch.Tensor:

@@ -156,9 +156,13 @@ def _find(name: str, roots: list[Path]) -> Tensor:
         if target.is_file():
             target.unlink()  # torchvision would keep a corrupt file that merely exists
         _torchvision_download(target.parent.parent.parent)
-        return _decode(target)
+        tensor = _decode(target)
     except Exception as err:  # noqa: BLE001 -- any failure here ends in the error below
         problems.append(f"torchvision could not download it: {type(err).__name__}: {err}")
+    else:
+        if corrupt:
+            warnings.warn(f"{corrupt}; replaced it with a fresh download", stacklevel=4)
+        return tensor
     searched = ", ".join(str(r / "FashionMNIST" / "raw") for r in roots)
     raise FileNotFoundError(
         f"Fashion-MNIST file {name!r} is not available ({'; '.join(problems)}).\n"

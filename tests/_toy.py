@@ -1,4 +1,4 @@
-"""A toy data module and a tiny CNN shared by test_train.py and test_plot.py.
+"""Toy data modules and a tiny CNN shared by test_train.py and test_plot.py.
 
 Small synthetic data (no Fashion-MNIST), so the tests that use it take seconds.
 """
@@ -42,3 +42,25 @@ class Blobs:
 def tiny_cnn():
     return nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.AvgPool2d(2),
                          nn.Flatten(), nn.Linear(64, 4))
+
+
+class PoisonedBatch(Blobs):
+    """Blobs whose training batch ``batch`` (1-based) of epoch ``epoch`` holds ``value``
+    (a NaN by default), so that training diverges exactly there.
+
+    ``train_dataloader()`` returns a one-shot iterator, so the Trainer asks for it again
+    each epoch (a list would be reused, poisoned or not, for every epoch)."""
+
+    def __init__(self, epoch, batch, value=float("nan"), **kwargs):
+        super().__init__(**kwargs)
+        self.poison = (epoch, batch, value)
+
+    def train_dataloader(self):
+        batches = super().train_dataloader()
+        epoch, batch, value = self.poison
+        if self._calls == epoch:
+            X, y = batches[batch - 1]
+            X = X.clone()
+            X[0, 0, 0, 0] = value
+            batches[batch - 1] = (X, y)
+        return iter(batches)

@@ -120,8 +120,8 @@ def test_pool2d_defaults_and_integer_input():
     assert torch.equal(pool2d(X, (3, 1), padding=(1, 0)), F.max_pool2d(X, (3, 1), 1, (1, 0)))
 
 
-@pytest.mark.parametrize("X", [torch.zeros(1, 5, 5), torch.randint(0, 3, (2, 6, 7)).float()],
-                         ids=["all-tied", "many-ties"])
+@pytest.mark.parametrize("X", [torch.zeros(1, 5, 5), torch.randint(
+    0, 3, (2, 6, 7), generator=torch.Generator().manual_seed(0)).float()], ids=["all-tied", "many-ties"])
 @pytest.mark.parametrize("size, stride, padding", [(2, 1, 0), (2, 2, 0), (3, 2, 1), ((2, 3), 1, (1, 1))])
 def test_max_pool2d_gradients_match_pytorch_even_when_values_tie(X, size, stride, padding):
     grads = []
@@ -135,10 +135,14 @@ def test_max_pool2d_gradients_match_pytorch_even_when_values_tie(X, size, stride
 
 def test_a_stride_beyond_the_input_gives_one_window():
     X = torch.arange(16.0).reshape(4, 4)
-    expected = pool2d(X, 2, stride=4)
-    assert expected.shape == (1, 1)
-    torch.testing.assert_close(pool2d(X, 2, stride=10**30), expected)
-    torch.testing.assert_close(pool2d(X, 2, "avg", stride=(10**30, 1)), pool2d(X, 2, "avg", stride=(4, 1)))
+    # PyTorch takes no stride beyond int64, but any stride >= the input gives the same windows
+    expected_max = F.max_pool2d(X[None], 2, 4)[0]
+    assert expected_max.tolist() == [[5.0]]  # the top-left window only
+    torch.testing.assert_close(pool2d(X, 2, stride=4), expected_max)
+    torch.testing.assert_close(pool2d(X, 2, stride=10**30), expected_max)
+    expected_avg = F.avg_pool2d(X[None], 2, (4, 1))[0]
+    assert expected_avg.tolist() == [[2.5, 3.5, 4.5]]  # one row of windows, three columns
+    torch.testing.assert_close(pool2d(X, 2, "avg", stride=(10**30, 1)), expected_avg)
 
 
 def test_max_pooling_pads_with_minus_infinity_not_zero():

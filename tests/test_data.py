@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import math
 import re
+from pathlib import Path
 
 import matplotlib.figure
 import pytest
@@ -165,11 +166,39 @@ def test_show_images_accepts_arrays_and_lists_and_leaves_extra_cells_empty(fmnis
 
 # --- finding, filling and repairing the files -------------------------------------------------
 
-needs_debian = pytest.mark.skipif(not D.DEBIAN_DIR.is_dir(), reason="needs dataset-fashion-mnist")
+@pytest.fixture(scope="session")
+def debian_val_files(tmp_path_factory, fmnist):
+    """A folder laid out like dataset-fashion-mnist's, holding the gzipped val files.
+
+    Written once from the real data module's tensors, so the decompressed files carry the
+    upstream md5s; nothing writes into it (it is only ever a source to decompress from).
+    """
+    plain = tmp_path_factory.mktemp("plain-val")
+    write_val_files(plain, fmnist)
+    folder = tmp_path_factory.mktemp("fake-debian")
+    for name in VAL_FILES:
+        (folder / f"{name}.gz").write_bytes(gzip.compress((plain / name).read_bytes(), 1))
+    return folder
 
 
-@needs_debian
-def test_an_empty_root_is_filled_from_the_debian_files_and_verified(offline_data):
+@pytest.fixture
+def fake_debian(offline_data, debian_val_files, monkeypatch):
+    """``offline_data`` with D.DEBIAN_DIR pointing at the fake Debian folder (val files only).
+
+    ``offline_data.debian`` stays an empty, missing folder, for tests that take Debian away.
+    """
+    monkeypatch.setattr(D, "DEBIAN_DIR", debian_val_files)
+    return offline_data
+
+
+def test_fake_debian_folder_holds_the_upstream_val_files(debian_val_files):
+    for name in VAL_FILES:
+        assert hashlib.md5(gzip.decompress((debian_val_files / f"{name}.gz").read_bytes())
+                           ).hexdigest() == D._FILES[name][0]
+
+
+def test_an_empty_root_is_filled_from_the_debian_files_and_verified(fake_debian):
+    offline_data = fake_debian
     images, labels = D.load_fashion_mnist("val", root=offline_data.root)
     assert images.shape == (10000, 28, 28) and labels.shape == (10000,)
     for name in VAL_FILES:
@@ -178,8 +207,8 @@ def test_an_empty_root_is_filled_from_the_debian_files_and_verified(offline_data
     assert offline_data.downloads == []
 
 
-@needs_debian
-def test_env_var_then_cache_folder_are_filled_when_no_root_is_given(offline_data, monkeypatch):
+def test_env_var_then_cache_folder_are_filled_when_no_root_is_given(fake_debian, monkeypatch):
+    offline_data = fake_debian
     monkeypatch.setenv(D.ENV_VAR, str(offline_data.root))
     D.load_fashion_mnist("val")
     assert sorted(p.name for p in raw(offline_data.root).iterdir()) == sorted(VAL_FILES)
@@ -189,8 +218,8 @@ def test_env_var_then_cache_folder_are_filled_when_no_root_is_given(offline_data
     assert sorted(p.name for p in raw(offline_data.cache).iterdir()) == sorted(VAL_FILES)
 
 
-@needs_debian
-def test_an_unwritable_first_root_falls_back_to_the_cache(offline_data, tmp_path):
+def test_an_unwritable_first_root_falls_back_to_the_cache(fake_debian, tmp_path):
+    offline_data = fake_debian
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where a folder should be")  # so nothing can be created under it
     images, _ = D.load_fashion_mnist("val", root=blocker)
@@ -228,9 +257,9 @@ def test_default_cache_is_under_xdg_cache_home_else_home(tmp_path, monkeypatch):
     assert D._default_cache_dir() == tmp_path / "home" / ".cache" / "d2lutils"
 
 
-@needs_debian
 @pytest.mark.parametrize("damage", ["flip", "truncate"])
-def test_a_corrupt_cached_file_is_detected_and_repaired_from_debian(offline_data, damage):
+def test_a_corrupt_cached_file_is_detected_and_repaired_from_debian(fake_debian, damage):
+    offline_data = fake_debian
     D.load_fashion_mnist("val", root=offline_data.root)
     path = raw(offline_data.root) / "t10k-labels-idx1-ubyte"
     good = path.read_bytes()
@@ -246,8 +275,8 @@ def offline_data_decoded_reset():
     D._DECODED.clear()  # the offline_data fixture made this dict private to the test
 
 
-@needs_debian
-def test_a_corrupt_file_without_any_repair_is_refused(offline_data, monkeypatch):
+def test_a_corrupt_file_without_any_repair_is_refused(fake_debian, monkeypatch):
+    offline_data = fake_debian
     D.load_fashion_mnist("val", root=offline_data.root)
     path = raw(offline_data.root) / "t10k-images-idx3-ubyte"
     path.write_bytes(path.read_bytes()[:1000])
@@ -256,6 +285,48 @@ def test_a_corrupt_file_without_any_repair_is_refused(offline_data, monkeypatch)
     with pytest.raises(FileNotFoundError, match="corrupt or truncated"):
         D.load_fashion_mnist("val", root=offline_data.root)
     assert offline_data.downloads == [offline_data.root]
+
+
+def working_download(offline_data, monkeypatch, fmnist):
+    """Make the download succeed like torchvision's: valid files in ``root/FashionMNIST/raw``.
+
+    Like torchvision it does nothing when the files all exist already, valid or not (it only
+    checks that they exist); it writes the val files, all that a val load needs.
+    """
+    def download(root):
+        offline_data.downloads.append(root)
+        if not all((raw(Path(root)) / name).is_file() for name in VAL_FILES):
+            write_val_files(raw(Path(root)), fmnist)
+
+    monkeypatch.setattr(D, "_torchvision_download", download)
+    monkeypatch.setattr(D, "DEBIAN_DIR", offline_data.debian)  # missing: only the download helps
+
+
+@pytest.mark.parametrize("given", ["root", "cache"])
+def test_a_successful_download_fills_the_first_root_once(offline_data, monkeypatch, fmnist, given):
+    working_download(offline_data, monkeypatch, fmnist)
+    expected = offline_data.root if given == "root" else offline_data.cache
+    images, labels = D.load_fashion_mnist("val", root=offline_data.root if given == "root" else None)
+    assert torch.equal(images, fmnist.val_images) and torch.equal(labels, fmnist.val_labels)
+    assert offline_data.downloads == [expected]  # once: the labels were then already there
+    for name in VAL_FILES:
+        assert md5(raw(expected) / name) == D._FILES[name][0]
+    if given == "root":
+        assert not offline_data.cache.exists()
+
+
+def test_a_corrupt_copy_without_debian_files_is_replaced_by_the_download(offline_data, monkeypatch,
+                                                                        fmnist):
+    working_download(offline_data, monkeypatch, fmnist)
+    write_val_files(raw(offline_data.root), fmnist)
+    junk = raw(offline_data.root) / "t10k-images-idx3-ubyte"
+    junk.write_bytes(b"junk")  # the labels are valid, so only deleting the junk gets it replaced
+    with pytest.warns(UserWarning, match="corrupt.*replaced it with a fresh download"):
+        images, labels = D.load_fashion_mnist("val", root=offline_data.root)
+    assert torch.equal(images, fmnist.val_images) and torch.equal(labels, fmnist.val_labels)
+    assert offline_data.downloads == [offline_data.root]
+    assert md5(junk) == D._FILES[junk.name][0]  # the corrupt file itself was replaced
+    assert not offline_data.cache.exists()
 
 
 def test_no_data_and_no_network_names_the_three_ways_out(offline_data, monkeypatch):

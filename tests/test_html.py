@@ -50,6 +50,7 @@ MAKE_STAMP = HTML / ".book-built"  # touched by `make book` after a successful b
 SEARCH_TERM = "convolution"
 VIEWPORT = {"width": 1280, "height": 900}
 PAGE_TIMEOUT_MS = 20_000
+CONDITION_TIMEOUT_MS = 5_000  # how long a click may take to show its effect (slider, clipboard)
 MIN_CONTRAST = 4.5  # WCAG AA for body text
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -481,6 +482,8 @@ def _visit(context, page: Path, shots: Path) -> dict[str, PageResult]:
     and screenshot again, switched back, and only then clicked (animations, copy buttons),
     so that no click scrolls or focuses anything before a screenshot.
     """
+    from playwright.sync_api import expect
+
     name = rel(page)
     res = PageResult(page=name, theme="light")
     dark = PageResult(page=name, theme="dark")
@@ -514,11 +517,18 @@ def _visit(context, page: Path, shots: Path) -> dict[str, PageResult]:
     res.animations = p.evaluate(ANIMATION_JS)
     for anim in res.animations:
         a = p.locator(".animation").nth(anim["index"])
-        src0 = a.locator("img").get_attribute("src")
+        img, slider = a.locator("img"), a.locator("input[type=range]")
+        src0 = img.get_attribute("src")
         a.locator("button[aria-label='Next frame'], button[title='Next frame']").click()
-        p.wait_for_timeout(50)
-        anim["after_next"] = {"value": a.locator("input[type=range]").input_value(),
-                              "img_changed": a.locator("img").get_attribute("src") != src0}
+        if anim["slider"] and int(anim["slider"]["max"] or 0) > 0:
+            # wait until the player shows frame 1; one that never does is recorded as it is
+            try:
+                expect(slider).to_have_value("1", timeout=CONDITION_TIMEOUT_MS)
+                expect(img).not_to_have_attribute("src", src0 or "", timeout=CONDITION_TIMEOUT_MS)
+            except AssertionError:
+                pass
+        anim["after_next"] = {"value": slider.input_value(),
+                              "img_changed": img.get_attribute("src") != src0}
     res.copy = _check_copy_buttons(p)
     p.close()
     return {"light": res, "dark": dark}
@@ -534,16 +544,38 @@ async (theme) => {
 """
 
 
+# True once the clipboard holds ``want`` (trimmed). wait_for_function does not await a
+# promise, so each poll starts a read when none is pending and looks at the last one that finished.
+CLIPBOARD_HOLDS_JS = """
+(want) => {
+  const s = window.__clipboardPoll || (window.__clipboardPoll = {pending: false, text: null});
+  if (!s.pending) {
+    s.pending = true;
+    navigator.clipboard.readText().then(t => { s.text = t; }, () => { s.text = null; })
+        .finally(() => { s.pending = false; });
+  }
+  return s.text !== null && s.text.trim() === want;
+}
+"""
+
+
 def _check_copy_buttons(p) -> list[dict]:
     """Click the copy button of up to three code cells; the clipboard gets the cell's code."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
     results = []
     cells = p.locator("article div.cell_input div.highlight:visible")
     for i in range(min(cells.count(), 3)):
         cell = cells.nth(i)
         code = cell.locator("pre").inner_text()
         cell.hover()
+        p.evaluate("delete window.__clipboardPoll")
         cell.locator("button.copybtn").click()
-        p.wait_for_timeout(30)
+        try:  # until the clipboard holds the code; if it never does, what it holds is recorded
+            p.wait_for_function(CLIPBOARD_HOLDS_JS, arg=code.strip(), polling=20,
+                                timeout=CONDITION_TIMEOUT_MS)
+        except PlaywrightTimeoutError:
+            pass
         copied = p.evaluate("navigator.clipboard.readText()")
         results.append({"cell": i, "ok": copied.strip() == code.strip(),
                         "code": code.strip()[:60], "copied": copied.strip()[:60]})
@@ -726,6 +758,52 @@ def _write_report(results, search, elapsed) -> None:
     (SHOTS / "report.json").write_text(json.dumps(report, indent=1, default=str))
 
 
+# --- what the chapter sources promise the browser will show ----------------------------
+
+FENCE = re.compile(r"^(`{3,}|~{3,}|:{3,})([^\n]*)\n(.*?)^\1[ \t]*$", re.S | re.M)
+FRONT_MATTER = re.compile(r"\A---\n.*?^---[ \t]*$", re.S | re.M)
+INLINE_CODE = re.compile(r"`[^`\n]+`")
+# A cell that ends its call as a bare expression displays it: d2lutils.animate_*(...) a jshtml
+# player, d2lutils.*_explorer(...) an ipywidgets explorer.
+ANIMATION_CALL = re.compile(r"^d2lutils\.animate_\w+\(", re.M)
+WIDGET_CALL = re.compile(r"^d2lutils\.\w+_explorer\(", re.M)
+PROSE_MATH = re.compile(r"\$\$|\$[^$\s][^$\n]*\$|\{math\}`")
+
+
+def promised_by_sources() -> dict[str, dict[str, int]]:
+    """Page -> how many animations, widget explorers and math spans its chapter source has.
+
+    Counted in the .md sources, not the HTML, so that a build or a theme that silently drops
+    them fails the browser tests instead of leaving them nothing to check. Code cells tagged
+    remove-cell/remove-output are not shown and not counted.
+    """
+    out = {}
+    for md in sorted((ROOT / "chapters").glob("*.md")):
+        text = FRONT_MATTER.sub("", md.read_text(encoding="utf-8"))
+        shown = [body for _, head, body in FENCE.findall(text) if head.startswith("{code-cell}")
+                 and not re.search(r"^:tags:.*\bremove-(cell|output)\b", body, re.M)]
+        # prose: without code (cells, plain fences, inline); directives ({note}, ...) kept
+        prose = INLINE_CODE.sub("", FENCE.sub(
+            lambda m: m.group(0) if m.group(2).startswith("{") and "{code-cell}" not in m.group(2)
+            else "", text))
+        counts = {"animations": sum(len(ANIMATION_CALL.findall(b)) for b in shown),
+                  "widgets": sum(len(WIDGET_CALL.findall(b)) for b in shown),
+                  "math": len(PROSE_MATH.findall(prose))}
+        out[f"chapters/{md.stem}.html"] = counts
+    return out
+
+
+def test_sources_promise_animations_widgets_and_math():
+    """The counting above finds what the chapters are known to embed (guards the regexes)."""
+    promised = promised_by_sources()
+    for page in ("conv-layer", "padding-and-strides", "channels", "pooling"):
+        assert promised[f"chapters/{page}.html"]["animations"] >= 1, (page, promised)
+    for page in ("conv-layer", "padding-and-strides"):
+        assert promised[f"chapters/{page}.html"]["widgets"] >= 1, (page, promised)
+    assert sum(c["math"] > 0 for c in promised.values()) >= 5, promised
+    assert promised["chapters/bibliography.html"] == {"animations": 0, "widgets": 0, "math": 0}
+
+
 def _each(visits, theme="light"):
     for page, by_theme in visits["pages"].items():
         if theme in by_theme:
@@ -759,9 +837,10 @@ def test_no_page_requests_anything_from_the_network(visits):
 def test_math_is_typeset_offline(visits):
     """Every math element on every page is rendered by the local MathJax, with no TeX error."""
     pages = [(p, r.facts) for p, r in _each(visits) if r.facts["math"]]
-    if not pages:
-        pytest.skip("no page has math yet")
-    bad = []
+    expected = [p for p, c in promised_by_sources().items() if c["math"]]
+    assert expected, "no chapter source has math: the counting in promised_by_sources broke"
+    shown = {p for p, _ in pages}
+    bad = [f"{p}: its source has math, the page shows none" for p in expected if p not in shown]
     for page, f in pages:
         if f["mathTypeset"] != f["math"]:
             bad.append(f"{page}: {f['math'] - f['mathTypeset']} of {f['math']} math elements not "
@@ -780,9 +859,13 @@ def test_math_is_typeset_offline(visits):
 def test_animation_players_show_working_controls(visits):
     """Each jshtml player shows its frame, visible buttons with icons and a slider that moves."""
     anims = [(p, a) for p, r in _each(visits) for a in r.animations]
-    if not anims:
-        pytest.skip("no page has an animation yet")
-    bad = []
+    expected = {p: c["animations"] for p, c in promised_by_sources().items() if c["animations"]}
+    assert expected, "no chapter source shows an animation: promised_by_sources broke"
+    found = defaultdict(int)
+    for p, _ in anims:
+        found[p] += 1
+    bad = [f"{p}: its source displays {n} animation(s), the page shows {found[p]} player(s)"
+           for p, n in expected.items() if found[p] < n]
     for page, a in anims:
         where = f"{page} animation {a['index']}"
         if not a["img"] or min(a["img"]) == 0:
@@ -807,10 +890,13 @@ def test_animation_players_show_working_controls(visits):
 def test_embedded_widgets_render(visits):
     """Pages that embed ipywidgets state render the widgets with the local widget manager."""
     pages = [(p, r.facts) for p, r in _each(visits) if r.facts["widgetViews"]]
-    if not pages:
-        pytest.skip("no page embeds widgets")
-    bad = [f"{p}: {f['widgetsRendered']} of {f['widgetViews']} widget views rendered"
-           for p, f in pages if f["widgetsRendered"] < f["widgetViews"]]
+    expected = {p: c["widgets"] for p, c in promised_by_sources().items() if c["widgets"]}
+    assert expected, "no chapter source shows a widget explorer: promised_by_sources broke"
+    views = {p: f["widgetViews"] for p, f in pages}
+    bad = [f"{p}: its source displays {n} widget explorer(s), the page embeds "
+           f"{views.get(p, 0)} widget view(s)" for p, n in expected.items() if views.get(p, 0) < n]
+    bad += [f"{p}: {f['widgetsRendered']} of {f['widgetViews']} widget views rendered"
+            for p, f in pages if f["widgetsRendered"] < f["widgetViews"]]
     bad += [f"{p}: image without alt text in a rendered widget: {i}"
             for p, f in pages for i in f["imagesWithoutAlt"] if i.startswith("widget ")]
     assert not bad, "\n".join(bad)

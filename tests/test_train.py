@@ -11,9 +11,12 @@ import random
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 from torch import nn
 
-from _toy import Blobs, tiny_cnn
+import d2lutils._fast as speedups
+import d2lutils.train as train
+from _toy import Blobs, PoisonedBatch, tiny_cnn
 from d2lutils.models import count_parameters, init_cnn
 from d2lutils.train import (
     History, Trainer, accuracy, default_device, evaluate_accuracy, set_seed,
@@ -41,8 +44,28 @@ def test_tiny_cnn_learns_well_above_chance():
     assert evaluate_accuracy(net, Blobs().val_dataloader()) == history.final_val_acc  # exactly
 
 
-def test_history_is_complete_and_consistent():
-    data = Blobs(n_train=500, batch_size=32)  # 16 batches, the last one short
+def _record_training_losses(monkeypatch):
+    """Record (loss, batch size) of every training step's F.cross_entropy call."""
+    steps, cross_entropy = [], F.cross_entropy
+
+    def recording(y_hat, y, *args, **kwargs):
+        loss = cross_entropy(y_hat, y, *args, **kwargs)
+        if torch.is_grad_enabled() and kwargs.get("reduction", "mean") == "mean":
+            steps.append((loss.item(), len(y)))
+        return loss
+
+    monkeypatch.setattr(train.F, "cross_entropy", recording)
+    return steps
+
+
+def _weighted_mean(steps):
+    return sum(loss * n for loss, n in steps) / sum(n for _, n in steps)
+
+
+def test_history_is_complete_and_consistent(monkeypatch):
+    steps = _record_training_losses(monkeypatch)
+    data = Blobs(n_train=500, batch_size=32)  # 16 batches, the last one short (20)
+    torch.manual_seed(0)
     history = fit(tiny_cnn(), data, epochs=3)
     assert isinstance(history, History)
     assert history.epochs == 3
@@ -53,13 +76,19 @@ def test_history_is_complete_and_consistent():
     assert all(0 <= a <= 1 for a in history.train_acc + history.val_acc)
     assert history.final_val_acc == history.val_acc[-1]
     xs = [x for x, _ in history.train_loss_points]
-    assert len(xs) == 12 and xs == sorted(xs) and xs[-1] == pytest.approx(3.0)
-    # the quarter-epoch means average back (weighted) to about the epoch mean
-    first_epoch = [v for x, v in history.train_loss_points if x <= 1]
-    assert np.mean(first_epoch) == pytest.approx(history.train_loss[0], rel=0.2)
+    assert xs == pytest.approx([e + q / 4 for e in range(3) for q in range(1, 5)])
+    # each quarter (4 batches) and each epoch: the mean over its examples, i.e. the
+    # batch losses weighted by the batch sizes (the last batch holds 20, not 32)
+    assert [n for _, n in steps] == ([32] * 15 + [20]) * 3
+    for epoch in range(3):
+        batches = steps[16 * epoch:16 * (epoch + 1)]
+        expected = [_weighted_mean(batches[q:q + 4]) for q in range(0, 16, 4)]
+        got = [v for _, v in history.train_loss_points[4 * epoch:4 * (epoch + 1)]]
+        assert got == pytest.approx(expected, rel=1e-6), epoch
+        assert history.train_loss[epoch] == pytest.approx(_weighted_mean(batches), rel=1e-6)
     assert history.seconds > 0
     assert history.examples_per_sec == pytest.approx(3 * 500 / history.seconds)
-    assert history.device == "cpu" or default_device().type != "cpu"
+    assert history.device == str(default_device())
 
 
 def test_device_none_trains_on_the_default_device():
@@ -70,23 +99,90 @@ def test_device_none_trains_on_the_default_device():
     assert not net.training  # left in evaluation mode after the last validation
 
 
-def test_explicit_cpu_device_and_model_moved():
-    history = fit(tiny_cnn(), epochs=1, device="cpu")
+def test_explicit_cpu_device_moves_the_model_there():
+    net = tiny_cnn()
+    moves = []
+    to = net.to
+
+    def recording_to(*args, **kwargs):
+        moves.append((args, kwargs))
+        return to(*args, **kwargs)
+
+    net.to = recording_to  # an instance attribute: fit's model.to(...) calls land here
+    history = fit(net, epochs=1, device="cpu")
     assert history.device == "cpu"
+    devices = [torch.device(args[0]) for args, _ in moves if args]
+    assert devices == [torch.device("cpu")]  # fit asked for the cpu, once
+    assert all(p.device == torch.device("cpu") for p in net.parameters())
+
+
+class RGBBlobs(Blobs):
+    """Blobs with 3 input channels: for a conv with c_in > 1 (unlike tiny_cnn's c_in = 1)
+    the channels-last and the contiguous strides of the weight differ."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        g = torch.Generator().manual_seed(5)
+        for name in ("X_train", "X_val"):
+            X = getattr(self, name)
+            setattr(self, name, X.repeat(1, 3, 1, 1) + 0.3 * torch.randn(
+                len(X), 3, 8, 8, generator=g))
+
+
+def rgb_cnn(seed=0):
+    torch.manual_seed(seed)
+    return nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.ReLU(), nn.AvgPool2d(2),
+                         nn.Flatten(), nn.Linear(64, 4))
+
+
+def _is_channels_last(weight):
+    return weight.is_contiguous(memory_format=torch.channels_last) and not weight.is_contiguous()
+
+
+def test_layout_is_channels_last_inside_and_restored_after():
+    cpu = torch.device("cpu")
+    net = rgb_cnn()
+    assert net[0].weight.is_contiguous()
+    with speedups.layout(net, cpu) as fmt:
+        assert fmt is torch.channels_last
+        assert _is_channels_last(net[0].weight)
+    assert net[0].weight.is_contiguous()  # the usual layout again
+
+
+def test_layout_keeps_a_channels_last_model_channels_last():
+    net = rgb_cnn().to(memory_format=torch.channels_last)
+    assert _is_channels_last(net[0].weight)
+    with speedups.layout(net, torch.device("cpu")):
+        assert _is_channels_last(net[0].weight)
+    assert _is_channels_last(net[0].weight)  # not turned contiguous
+
+
+def test_layout_restores_each_conv_even_when_the_first_cannot_tell():
+    import d2lutils._fast as speedups
+
+    # a conv with one input channel looks contiguous in either layout, as LeNet's first does
+    net = nn.Sequential(nn.Conv2d(1, 4, 3), nn.Conv2d(4, 4, 3)).to(memory_format=torch.channels_last)
+    with speedups.layout(net, torch.device("cpu")):
+        pass
+    assert not net[1].weight.is_contiguous()  # still channels-last, as before the block
 
 
 def test_channels_last_gives_the_same_training_and_the_layout_is_restored(monkeypatch):
-    import d2lutils._fast as speedups
+    def run(before=torch.contiguous_format):
+        net = rgb_cnn().to(memory_format=before)
+        seen = []  # the conv weight's layout at each training step
+        net[0].register_forward_pre_hook(
+            lambda m, args: seen.append(_is_channels_last(m.weight)) if m.training else None)
+        return net, seen, fit(net, RGBBlobs(), epochs=2, device="cpu", seed=0)
 
-    def run():
-        torch.manual_seed(0)
-        net = tiny_cnn()
-        return net, fit(net, epochs=2, device="cpu", seed=0)
-
-    net, fast = run()
-    assert net[0].weight.is_contiguous()  # handed back in the usual layout
+    net, seen, fast = run()
+    assert seen and all(seen)  # trained in channels-last ...
+    assert net[0].weight.is_contiguous()  # ... and handed back in the usual layout
+    net, seen, _ = run(before=torch.channels_last)
+    assert all(seen) and _is_channels_last(net[0].weight)  # kept as it was given
     monkeypatch.setattr(speedups, "CHANNELS_LAST", False)
-    _, plain = run()
+    net, seen, plain = run()
+    assert seen and not any(seen) and net[0].weight.is_contiguous()
     torch.testing.assert_close(torch.tensor(fast.train_loss), torch.tensor(plain.train_loss),
                                rtol=1e-4, atol=1e-5)
     assert fast.val_acc == pytest.approx(plain.val_acc, abs=2 / 256)
@@ -162,6 +258,7 @@ def test_one_shot_iterators_are_requested_again_each_epoch():
         def val_dataloader(self):
             return (batch for batch in blobs.val_dataloader())
 
+    torch.manual_seed(0)
     history = fit(tiny_cnn(), Generators(), epochs=3)
     assert len(history.train_loss_points) == 12
     assert history.examples_per_sec == pytest.approx(3 * 512 / history.seconds)
@@ -191,40 +288,11 @@ def test_huge_lr_raises_naming_epoch_batch_and_smaller_lr():
     assert "smaller learning rate" in message and "lr=1e+11" in message
 
 
-class PoisonedBatch(Blobs):
-    """Blobs whose training batch ``batch`` (1-based) of epoch ``epoch`` holds a NaN."""
-
-    def __init__(self, epoch, batch, value=float("nan")):
-        super().__init__()
-        self.poison = (epoch, batch, value)
-
-    def train_dataloader(self):
-        batches = super().train_dataloader()
-        epoch, batch, value = self.poison
-        if self._calls == epoch:
-            X, y = batches[batch - 1]
-            X = X.clone()
-            X[0, 0, 0, 0] = value
-            batches[batch - 1] = (X, y)
-        return batches
-
-
 @pytest.mark.parametrize("epoch, batch", [(1, 1), (1, 16), (2, 5)])
 def test_nan_error_names_the_exact_epoch_and_batch(epoch, batch, monkeypatch):
-    import d2lutils.train as train
-
     monkeypatch.setattr(train, "NAN_CHECK_EVERY", 4)  # the batch is found inside a window too
-    data = PoisonedBatch(epoch, batch)
-
-    class EachEpoch:
-        def train_dataloader(self):
-            return iter(data.train_dataloader())
-
-        def val_dataloader(self):
-            return data.val_dataloader()
-
     with pytest.raises(FloatingPointError, match=f"epoch {epoch}, batch {batch} "):
-        fit(tiny_cnn(), EachEpoch(), epochs=3)
+        fit(tiny_cnn(), PoisonedBatch(epoch, batch), epochs=3)
 
 
 def test_inf_input_is_reported_too():
@@ -323,6 +391,28 @@ def test_evaluate_accuracy_rejects_bad_input():
         evaluate_accuracy(tiny_cnn(), [])
 
 
+def test_evaluate_accuracy_refuses_a_net_on_another_device():
+    with pytest.raises(ValueError, match=r"move the net first \(net\.to\(device\)\)"):
+        evaluate_accuracy(tiny_cnn().to("meta"), [], device="cpu")
+
+
+def test_history_numbers_equal_a_direct_computation_when_weights_stay_fixed():
+    data = Blobs(n_train=500, batch_size=128)  # batches of 128, 128, 128 and 116
+    assert [len(y) for _, y in data.train_dataloader()] == [128, 128, 128, 116]
+    torch.manual_seed(0)
+    net = tiny_cnn()
+    weights = [p.detach().clone() for p in net.parameters()]
+    history = fit(net, data, epochs=1, optimizer=lambda params, lr: torch.optim.SGD(params, lr=0.0))
+    assert all(torch.equal(w, p) for w, p in zip(weights, net.parameters()))  # lr 0: unchanged
+    with torch.no_grad():
+        for X, y, loss, acc in [(data.X_train, data.y_train, history.train_loss[0],
+                                 history.train_acc[0]),
+                                (data.X_val, data.y_val, history.val_loss[0], history.val_acc[0])]:
+            y_hat = net(X)
+            assert loss == pytest.approx(F.cross_entropy(y_hat, y).item(), rel=1e-5)
+            assert acc == pytest.approx((y_hat.argmax(1) == y).sum().item() / len(y), rel=1e-5)
+
+
 def test_default_device_prefers_cuda_then_mps_then_cpu(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
@@ -396,8 +486,6 @@ def test_thread_probe_only_when_it_can_pay():
 
 
 def test_every_epoch_probes_again_after_one_thread_won(monkeypatch):
-    import d2lutils.train as train
-
     offered = []
 
     class OneThreadWins:
@@ -422,12 +510,28 @@ def test_every_epoch_probes_again_after_one_thread_won(monkeypatch):
         torch.set_num_threads(before)
 
 
-def test_fit_restores_the_thread_count_and_records_the_one_used():
+@pytest.mark.parametrize("faster", [1, 2])
+def test_fit_restores_the_thread_count_and_records_the_one_used(faster, monkeypatch):
+    """A fake clock makes ``faster`` threads win the real probe; history.threads is that
+    count, the one the last training steps ran with, and fit restores torch's count."""
+    now = [0.0]
+
+    def clock():  # a step ends 0.1 s after it began with `faster` threads, else 1 s
+        now[0] += 0.1 if torch.get_num_threads() == faster else 1.0
+        return now[0]
+
+    monkeypatch.setattr(speedups.time, "perf_counter", clock)
+    net = tiny_cnn()
+    used = []
+    net.register_forward_pre_hook(
+        lambda m, args: used.append(torch.get_num_threads()) if m.training else None)
     before = torch.get_num_threads()
     try:
         torch.set_num_threads(2)
-        history = fit(tiny_cnn(), Blobs(n_train=1600, batch_size=32), epochs=2)  # 50 batches
+        history = fit(net, Blobs(n_train=1600, batch_size=32), epochs=2)  # 50 batches
         assert torch.get_num_threads() == 2
-        assert history.threads in (1, 2)
     finally:
         torch.set_num_threads(before)
+    assert set(used) == {1, 2}  # both counts were probed
+    assert used[-1] == faster
+    assert history.threads == faster
