@@ -13,7 +13,6 @@ import hashlib
 import io
 import re
 from collections.abc import Callable
-from numbers import Integral
 
 import matplotlib as mpl
 import torch
@@ -24,7 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from PIL import Image
 
-from .conv import conv_output_shape, corr2d_multi_in, pool2d
+from .conv import _pair, conv_output_shape, corr2d_multi_in, pool2d
 
 __all__ = ["WindowAnimation", "animate_corr2d", "animate_multi_in", "animate_pool2d"]
 
@@ -68,16 +67,6 @@ def _matrix(name: str, X: object, ndim: int, shape: str) -> torch.Tensor:
     if not torch.isfinite(X).all():
         raise ValueError(f"{name} must hold finite values, got inf or nan")
     return X.detach().cpu().to(torch.float64)
-
-
-def _pair(name: str, v: object, minimum: int) -> tuple[int, int]:
-    ok = lambda a: isinstance(a, Integral) and not isinstance(a, bool)  # noqa: E731
-    if not (ok(v) or (isinstance(v, (tuple, list)) and len(v) == 2 and all(map(ok, v)))):
-        raise TypeError(f"{name} must be an int or a pair of ints, got {v!r}")
-    p = (int(v), int(v)) if ok(v) else (int(v[0]), int(v[1]))
-    if min(p) < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {v!r}")
-    return p
 
 
 def _starts(hw: tuple, k: tuple, p: tuple, s: tuple) -> tuple[list[int], list[int]]:

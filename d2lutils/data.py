@@ -34,6 +34,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from .plot import _numpy
+
 __all__ = ["TEXT_LABELS", "FashionMNIST", "load_fashion_mnist", "show_images"]
 
 TEXT_LABELS = ["t-shirt", "trouser", "pullover", "dress", "coat",
@@ -387,9 +389,7 @@ def show_images(imgs: Tensor | Sequence[Any], nrows: int, ncols: int,
 
 def _as_image(img: Any) -> np.ndarray:
     """One image of :func:`show_images` as a 2-d NumPy array (a leading channel of 1 dropped)."""
-    if isinstance(img, Tensor):
-        img = img.detach().cpu()
-        img = (img if img.dtype == torch.uint8 else img.float()).numpy()  # NumPy has no bfloat16
+    img = _numpy(img)  # a tensor as NumPy (bfloat16 and half as float32)
     try:
         img = np.asarray(img)
     except ValueError as err:  # e.g. ragged nested lists

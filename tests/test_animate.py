@@ -119,7 +119,7 @@ def test_integer_input_and_no_stray_figures():
     (lambda: animate_corr2d(X33, K22, stride=0), ValueError, "stride must be >= 1"),
     (lambda: animate_corr2d(X33, K22, stride=1.5), TypeError, "stride must be an int"),
     (lambda: animate_corr2d(X33, K22, padding=True), TypeError, "padding must be an int"),
-    (lambda: animate_corr2d(X33, K22, stride=(1, 2, 3)), TypeError, "stride must be an int"),
+    (lambda: animate_corr2d(X33, K22, stride=(1, 2, 3)), ValueError, "stride must be an int or a pair"),
     (lambda: animate_corr2d(torch.tensor([[1.0, float("nan")]]), torch.ones(1, 1)),
      ValueError, "finite"),
     (lambda: animate_corr2d(torch.ones(9, 9), torch.ones(8, 8)), ValueError, "at most 8x8"),
