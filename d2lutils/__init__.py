@@ -9,6 +9,7 @@ Each module holds one concern:
 - :mod:`d2lutils.plot`: figure defaults, line plots, matrix diagrams, the live progress board.
 - :mod:`d2lutils.animate`: sliding-window animations that play in static HTML.
 - :mod:`d2lutils.widgets`: ipywidgets explorers for live notebooks.
+- :mod:`d2lutils.text`: numbers for the prose: ``glue`` and reader formats.
 """
 
 from . import animate as _animate
@@ -16,6 +17,7 @@ from . import conv as _conv
 from . import data as _data
 from . import models as _models
 from . import plot as _plot
+from . import text as _text
 from . import train as _train
 from . import widgets as _widgets
 from .animate import *  # noqa: F401,F403
@@ -23,6 +25,7 @@ from .conv import *  # noqa: F401,F403
 from .data import *  # noqa: F401,F403
 from .models import *  # noqa: F401,F403
 from .plot import *  # noqa: F401,F403
+from .text import *  # noqa: F401,F403
 from .train import *  # noqa: F401,F403
 from .widgets import *  # noqa: F401,F403
 
@@ -39,4 +42,5 @@ __all__ = [
     *_plot.__all__,
     *_animate.__all__,
     *_widgets.__all__,
+    *_text.__all__,
 ]

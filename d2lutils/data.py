@@ -59,8 +59,7 @@ _FILES = {
     "t10k-labels-idx1-ubyte": ("15d484375f8d13e6eb1aabb0c3f46965", (10000,)),
 }
 _SPLITS = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
-           "val": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")}
-_SPLITS["test"] = _SPLITS["val"]
+           "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")}
 _DECODED: dict[tuple[str, int, int], Tensor] = {}  # (path, size, mtime_ns) -> tensor
 
 
@@ -181,7 +180,8 @@ def load_fashion_mnist(split: str = "train", root: str | os.PathLike | None = No
     """Load one split of Fashion-MNIST as tensors, finding the files as the module explains.
 
     Args:
-        split: ``"train"`` (60,000 images) or ``"val"`` (10,000; ``"test"`` is an alias).
+        split: ``"train"`` (the 60,000 training images) or ``"test"`` (the 10,000
+            official test images).
         root: folder holding ``FashionMNIST/raw``; searched before ``$D2LUTILS_DATA`` and the cache.
 
     Returns:
@@ -191,9 +191,12 @@ def load_fashion_mnist(split: str = "train", root: str | os.PathLike | None = No
     Introduced in {ref}`sec-lenet`.
     """
     if not isinstance(split, str):
-        raise TypeError(f"split must be a str, 'train' or 'val' ('test'), got {type(split).__name__}")
+        raise TypeError(f"split must be a str, 'train' or 'test', got {type(split).__name__}")
+    if split == "val":
+        raise ValueError("split must be 'train' or 'test', got 'val': the validation "
+                         "images are held out of 'train' by FashionMNIST(val_size=...)")
     if split not in _SPLITS:
-        raise ValueError(f"split must be 'train' or 'val' ('test'), got {split!r}")
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
     if root is not None and not isinstance(root, (str, os.PathLike)):
         raise TypeError(f"root must be a path or None, got {type(root).__name__}")
     images_name, labels_name = _SPLITS[split]
@@ -236,23 +239,32 @@ class _Loader:
 
 
 class FashionMNIST:
-    """Fashion-MNIST as a data module: both splits in memory, minibatches by tensor slicing.
+    """Fashion-MNIST as a data module: train, validation and test splits in memory.
+
+    The validation images are held out of the 60,000 training images by a fixed,
+    seeded permutation (``split_seed``), so every module with the same ``val_size``
+    and ``split_seed`` holds out the same images, whatever its shuffling ``seed``.
+    The 10,000 official test images stay apart, for the final numbers only.
 
     Attributes:
-        train_images: uint8 ``(60000, 28, 28)``; ``train_labels``: int64 ``(60000,)``.
-        val_images: uint8 ``(10000, 28, 28)``; ``val_labels``: int64 ``(10000,)``.
+        train_images: uint8 ``(60000 - val_size, 28, 28)``; ``train_labels`` int64.
+        val_images: uint8 ``(val_size, 28, 28)``; ``val_labels`` int64.
+        test_images: uint8 ``(10000, 28, 28)``; ``test_labels`` int64.
 
     Args:
         batch_size: examples per minibatch (the last batch of an epoch may be smaller).
         resize: ``None``, an int or an ``(h, w)`` pair; batches are resized bilinearly.
         root: folder to look in first (see :func:`load_fashion_mnist`).
         seed: seeds the shuffling of the training set; ``None`` picks a fresh seed.
+        val_size: training images held out for validation, in 1..59999.
+        split_seed: seeds the choice of the held-out images.
 
     Introduced in {ref}`sec-lenet`.
     """
 
     def __init__(self, batch_size: int = 64, resize: int | Sequence[int] | None = None,
-                 root: str | os.PathLike | None = None, seed: int | None = 0):
+                 root: str | os.PathLike | None = None, seed: int | None = 0,
+                 val_size: int = 10_000, split_seed: int = 0):
         _check_positive_int("batch_size", batch_size)
         if resize is not None:
             pair = (resize, resize) if isinstance(resize, int) else resize
@@ -261,11 +273,26 @@ class FashionMNIST:
             for v in pair:
                 _check_positive_int("resize", v)
             resize = (pair[0], pair[1])
+        _check_positive_int("val_size", val_size)
+        if val_size >= 60_000:
+            raise ValueError(f"val_size must be in 1..59999 (the training split has "
+                             f"60000 images and needs some left to train on), got {val_size}")
+        if isinstance(split_seed, bool) or not isinstance(split_seed, Integral):
+            raise TypeError(f"split_seed must be an int, got {type(split_seed).__name__} "
+                            f"{split_seed!r}")
+        if not 0 <= split_seed < 2**63:
+            raise ValueError(f"split_seed must be an int in 0..2**63 - 1, got {split_seed!r}")
         self._generator = torch.Generator()
         self.seed = seed  # validated and applied by the setter below
         self.batch_size, self.resize, self.root = batch_size, resize, root
-        self.train_images, self.train_labels = load_fashion_mnist("train", root)
-        self.val_images, self.val_labels = load_fashion_mnist("val", root)
+        self.val_size, self.split_seed = int(val_size), int(split_seed)
+        images, labels = load_fashion_mnist("train", root)
+        order = torch.randperm(len(labels),
+                               generator=torch.Generator().manual_seed(self.split_seed))
+        val_idx, train_idx = order[:self.val_size], order[self.val_size:]
+        self.train_images, self.train_labels = images[train_idx], labels[train_idx]
+        self.val_images, self.val_labels = images[val_idx], labels[val_idx]
+        self.test_images, self.test_labels = load_fashion_mnist("test", root)
 
     @property
     def seed(self) -> int | None:
@@ -284,14 +311,17 @@ class FashionMNIST:
 
     def __repr__(self) -> str:
         return (f"FashionMNIST(train={len(self.train_labels)}, val={len(self.val_labels)}, "
-                f"batch_size={self.batch_size}, resize={self.resize}, seed={self.seed})")
+                f"test={len(self.test_labels)}, batch_size={self.batch_size}, "
+                f"resize={self.resize}, seed={self.seed})")
 
-    def _loader(self, train: bool, batch_size: int | None) -> _Loader:
+    def _loader(self, split: str, batch_size: int | None) -> _Loader:
         batch_size = self.batch_size if batch_size is None else batch_size
         _check_positive_int("batch_size", batch_size)
-        if train:
+        if split == "train":
             return _Loader(self.train_images, self.train_labels, batch_size, self._generator, self.resize)
-        return _Loader(self.val_images, self.val_labels, batch_size, None, self.resize)
+        if split == "val":
+            return _Loader(self.val_images, self.val_labels, batch_size, None, self.resize)
+        return _Loader(self.test_images, self.test_labels, batch_size, None, self.resize)
 
     def train_dataloader(self, batch_size: int | None = None) -> _Loader:
         """Shuffled minibatches ``(X (B, 1, H, W) float32 in [0, 1], y (B,) int64)``.
@@ -299,11 +329,17 @@ class FashionMNIST:
         Every pass draws a new order from the module's seeded generator: epochs differ, and
         two modules with the same seed give the same epochs. ``batch_size`` overrides the module's.
         """
-        return self._loader(True, batch_size)
+        return self._loader("train", batch_size)
 
     def val_dataloader(self, batch_size: int | None = None) -> _Loader:
-        """Validation minibatches in file order, shaped like :meth:`train_dataloader`'s."""
-        return self._loader(False, batch_size)
+        """Minibatches of the held-out validation images, in a fixed order, shaped like
+        :meth:`train_dataloader`'s: for model and learning-rate choice."""
+        return self._loader("val", batch_size)
+
+    def test_dataloader(self, batch_size: int | None = None) -> _Loader:
+        """Minibatches of the 10,000 official test images in file order: use them once,
+        for the final numbers, after every choice was made on validation."""
+        return self._loader("test", batch_size)
 
     def text_labels(self, indices: Tensor | Sequence[int] | int) -> list[str]:
         """Names of the classes ``indices`` (ints in 0..9), e.g. ``[9] -> ["ankle boot"]``."""

@@ -264,7 +264,7 @@ def kernel_explorer(image=None) -> widgets.VBox:
     """
     if image is None:
         from .data import load_fashion_mnist
-        image = load_fashion_mnist("val")[0][0]
+        image = load_fashion_mnist("test")[0][0]
     X = _as_matrix("image", image, "(h, w)", pixels=True)
     if min(X.shape) < 3:
         raise ValueError(f"image must be at least 3x3, got shape {tuple(X.shape)}")

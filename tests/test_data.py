@@ -33,57 +33,99 @@ def write_val_files(folder, fmnist):
     folder.mkdir(parents=True, exist_ok=True)
     for name in VAL_FILES:
         shape = D._FILES[name][1]
-        tensor = fmnist.val_images if "images" in name else fmnist.val_labels.to(torch.uint8)
+        tensor = fmnist.test_images if "images" in name else fmnist.test_labels.to(torch.uint8)
         header = (0x0800 + len(shape)).to_bytes(4, "big") + b"".join(d.to_bytes(4, "big") for d in shape)
         (folder / name).write_bytes(header + tensor.numpy().tobytes())
 
 
 # --- the real data --------------------------------------------------------------------------
 
-def test_both_splits_have_the_published_sizes_dtypes_and_balanced_labels(fmnist):
-    assert fmnist.train_images.shape == (60000, 28, 28)
+def test_the_three_splits_have_their_sizes_dtypes_and_balanced_labels(fmnist):
+    assert fmnist.train_images.shape == (50000, 28, 28)
     assert fmnist.val_images.shape == (10000, 28, 28)
-    assert fmnist.train_images.dtype == fmnist.val_images.dtype == torch.uint8
-    assert fmnist.train_labels.dtype == fmnist.val_labels.dtype == torch.int64
-    assert fmnist.train_labels.bincount().tolist() == [6000] * 10
-    assert fmnist.val_labels.bincount().tolist() == [1000] * 10
+    assert fmnist.test_images.shape == (10000, 28, 28)
+    for images in (fmnist.train_images, fmnist.val_images, fmnist.test_images):
+        assert images.dtype == torch.uint8
+    for labels in (fmnist.train_labels, fmnist.val_labels, fmnist.test_labels):
+        assert labels.dtype == torch.int64
+    # train + validation are exactly the 60,000 training images, 6,000 a class
+    both = torch.cat([fmnist.train_labels, fmnist.val_labels]).bincount()
+    assert both.tolist() == [6000] * 10
+    # a random hold-out of 10,000 is close to balanced (each class 1,000 +- 15%)
+    assert fmnist.val_labels.bincount().sub(1000).abs().max() < 150
+    assert fmnist.test_labels.bincount().tolist() == [1000] * 10
     assert fmnist.train_images.max() == 255 and fmnist.train_images.min() == 0
 
 
-def test_load_fashion_mnist_test_is_an_alias_of_val(fmnist):
+def test_validation_is_held_out_of_the_training_images(fmnist):
+    all_images, all_labels = D.load_fashion_mnist("train")
+    flat = all_images.reshape(60000, -1)
+    rows = {bytes(r.numpy()) for r in fmnist.val_images.reshape(10000, -1)[:200]}
+    train_rows = {bytes(r.numpy()) for r in fmnist.train_images.reshape(50000, -1)}
+    # the held-out images come from the training file but are not trained on
+    assert rows <= {bytes(r.numpy()) for r in flat}
+    assert not rows & train_rows
+
+
+def test_the_split_is_the_same_every_time_and_independent_of_the_shuffle_seed(fmnist):
+    other = D.FashionMNIST(batch_size=256, seed=123)
+    assert torch.equal(other.val_labels, fmnist.val_labels)
+    assert torch.equal(other.val_images[:50], fmnist.val_images[:50])
+    moved = D.FashionMNIST(batch_size=256, split_seed=1)
+    assert not torch.equal(moved.val_labels, fmnist.val_labels)
+    small = D.FashionMNIST(val_size=5000)
+    assert len(small.val_labels) == 5000 and len(small.train_labels) == 55000
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    ({"val_size": 0}, ValueError), ({"val_size": 60000}, ValueError),
+    ({"val_size": -5}, ValueError), ({"val_size": 10.5}, TypeError),
+    ({"split_seed": -1}, ValueError), ({"split_seed": "0"}, TypeError)])
+def test_bad_split_arguments_are_named(kwargs, error):
+    with pytest.raises(error, match=next(iter(kwargs))):
+        D.FashionMNIST(**kwargs)
+
+
+def test_load_fashion_mnist_refuses_val_and_says_where_it_went():
+    with pytest.raises(ValueError, match="val_size"):
+        D.load_fashion_mnist("val")
+
+
+def test_load_fashion_mnist_test_gives_the_modules_test_split(fmnist):
     images, labels = D.load_fashion_mnist("test")
-    assert torch.equal(images, fmnist.val_images) and torch.equal(labels, fmnist.val_labels)
+    assert torch.equal(images, fmnist.test_images) and torch.equal(labels, fmnist.test_labels)
 
 
 def test_train_loader_yields_float_batches_in_unit_range_and_a_last_partial_batch(fmnist):
     loader = fmnist.train_dataloader(batch_size=7000)  # few large batches keep this test quick
-    assert len(loader) == math.ceil(60000 / 7000) == 9
-    assert len(fmnist.train_dataloader()) == math.ceil(60000 / 256)
+    assert len(loader) == math.ceil(50000 / 7000) == 8
+    assert len(fmnist.train_dataloader()) == math.ceil(50000 / 256)
     sizes, seen = [], torch.zeros(10, dtype=torch.int64)
     for X, y in loader:
         assert X.dtype == torch.float32 and X.shape[1:] == (1, 28, 28) and y.dtype == torch.int64
         assert 0.0 <= X.min() and X.max() <= 1.0
         sizes.append(len(y))
         seen += y.bincount(minlength=10)
-    assert sizes == [7000] * 8 + [4000]
-    assert seen.tolist() == [6000] * 10  # every example exactly once per epoch
+    assert sizes == [7000] * 7 + [1000]
+    # every training example exactly once per epoch
+    assert seen.tolist() == fmnist.train_labels.bincount().tolist()
 
 
 def test_val_loader_is_in_file_order_and_scaled_by_255(fmnist):
-    X, y = next(iter(fmnist.val_dataloader()))
-    torch.testing.assert_close(X[:, 0], fmnist.val_images[:256].float() / 255)
-    assert torch.equal(y, fmnist.val_labels[:256])
-    assert len(fmnist.val_dataloader()) == 40
-    assert len(fmnist.val_dataloader(batch_size=10000)) == 1
+    X, y = next(iter(fmnist.test_dataloader()))
+    torch.testing.assert_close(X[:, 0], fmnist.test_images[:256].float() / 255)
+    assert torch.equal(y, fmnist.test_labels[:256])
+    assert len(fmnist.test_dataloader()) == 40
+    assert len(fmnist.test_dataloader(batch_size=10000)) == 1
 
 
 @pytest.mark.parametrize("resize, shape", [(32, (32, 32)), ((14, 20), (14, 20)), ([64, 48], (64, 48))])
 def test_resize_gives_bilinear_batches_of_the_requested_shape(resize, shape):
     data = D.FashionMNIST(batch_size=100, resize=resize)
-    X, y = next(iter(data.val_dataloader()))
+    X, y = next(iter(data.test_dataloader()))
     assert X.shape == (100, 1, *shape) and y.shape == (100,)
     assert 0.0 <= X.min() and X.max() <= 1.0
-    plain = data.val_images[:100].float().div(255).unsqueeze(1)
+    plain = data.test_images[:100].float().div(255).unsqueeze(1)
     torch.testing.assert_close(X, F.interpolate(plain, size=shape, mode="bilinear", antialias=False))
 
 
@@ -121,18 +163,18 @@ def test_second_data_module_reuses_the_decoded_tensors_without_reading_files(fmn
 
 
 def test_changing_loaded_tensors_in_place_does_not_affect_later_loads(fmnist):
-    X, y = D.load_fashion_mnist("val")
+    X, y = D.load_fashion_mnist("test")
     X.zero_(), y.zero_()
-    X, y = D.load_fashion_mnist("val")
-    assert torch.equal(X, fmnist.val_images) and torch.equal(y, fmnist.val_labels)
+    X, y = D.load_fashion_mnist("test")
+    assert torch.equal(X, fmnist.test_images) and torch.equal(y, fmnist.test_labels)
     data = D.FashionMNIST()
-    for t in [data.train_images, data.train_labels, data.val_images, data.val_labels]:
+    for t in [data.train_images, data.train_labels, data.test_images, data.test_labels]:
         t.zero_()
     again = D.FashionMNIST()
     assert torch.equal(again.train_images, fmnist.train_images)
-    assert torch.equal(again.val_images, fmnist.val_images)
+    assert torch.equal(again.test_images, fmnist.test_images)
     assert torch.equal(again.train_labels, fmnist.train_labels)
-    assert fmnist.val_images.any() and fmnist.train_labels.any()
+    assert fmnist.test_images.any() and fmnist.train_labels.any()
 
 
 def test_text_labels_names_classes():
@@ -143,7 +185,7 @@ def test_text_labels_names_classes():
 
 
 def test_visualize_draws_titled_grayscale_images_with_axes_off(fmnist):
-    batch = next(iter(fmnist.val_dataloader()))
+    batch = next(iter(fmnist.test_dataloader()))
     fig = fmnist.visualize(batch, nrows=2, ncols=5)
     assert isinstance(fig, matplotlib.figure.Figure)
     axes = fig.axes
@@ -155,9 +197,9 @@ def test_visualize_draws_titled_grayscale_images_with_axes_off(fmnist):
 
 
 def test_show_images_accepts_arrays_and_lists_and_leaves_extra_cells_empty(fmnist):
-    fig = D.show_images(fmnist.val_images[:3].numpy(), 1, 3, titles=["a", "b", "c"])
+    fig = D.show_images(fmnist.test_images[:3].numpy(), 1, 3, titles=["a", "b", "c"])
     assert [ax.get_title() for ax in fig.axes] == ["a", "b", "c"]
-    imgs = [fmnist.val_images[0], fmnist.val_images[1].numpy()]
+    imgs = [fmnist.test_images[0], fmnist.test_images[1].numpy()]
     fig = D.show_images(imgs, 2, 2, scale=1.0)
     assert [len(ax.images) for ax in fig.axes] == [1, 1, 0, 0]
     assert tuple(fig.get_size_inches()) == (2.0, 2.0)
@@ -199,7 +241,7 @@ def test_fake_debian_folder_holds_the_upstream_val_files(debian_val_files):
 
 def test_an_empty_root_is_filled_from_the_debian_files_and_verified(fake_debian):
     offline_data = fake_debian
-    images, labels = D.load_fashion_mnist("val", root=offline_data.root)
+    images, labels = D.load_fashion_mnist("test", root=offline_data.root)
     assert images.shape == (10000, 28, 28) and labels.shape == (10000,)
     for name in VAL_FILES:
         assert md5(raw(offline_data.root) / name) == D._FILES[name][0]
@@ -210,11 +252,11 @@ def test_an_empty_root_is_filled_from_the_debian_files_and_verified(fake_debian)
 def test_env_var_then_cache_folder_are_filled_when_no_root_is_given(fake_debian, monkeypatch):
     offline_data = fake_debian
     monkeypatch.setenv(D.ENV_VAR, str(offline_data.root))
-    D.load_fashion_mnist("val")
+    D.load_fashion_mnist("test")
     assert sorted(p.name for p in raw(offline_data.root).iterdir()) == sorted(VAL_FILES)
     assert not offline_data.cache.exists()
     monkeypatch.delenv(D.ENV_VAR)
-    D.load_fashion_mnist("val")
+    D.load_fashion_mnist("test")
     assert sorted(p.name for p in raw(offline_data.cache).iterdir()) == sorted(VAL_FILES)
 
 
@@ -222,7 +264,7 @@ def test_an_unwritable_first_root_falls_back_to_the_cache(fake_debian, tmp_path)
     offline_data = fake_debian
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where a folder should be")  # so nothing can be created under it
-    images, _ = D.load_fashion_mnist("val", root=blocker)
+    images, _ = D.load_fashion_mnist("test", root=blocker)
     assert images.shape == (10000, 28, 28)
     assert sorted(p.name for p in raw(offline_data.cache).iterdir()) == sorted(VAL_FILES)
     assert offline_data.downloads == []
@@ -231,8 +273,8 @@ def test_an_unwritable_first_root_falls_back_to_the_cache(fake_debian, tmp_path)
 def test_files_in_a_later_root_are_found_without_any_fallback(offline_data, monkeypatch, fmnist):
     monkeypatch.setattr(D, "DEBIAN_DIR", offline_data.debian)  # empty: only the cache can help
     write_val_files(raw(offline_data.cache), fmnist)
-    images, labels = D.load_fashion_mnist("val", root=offline_data.root)
-    assert torch.equal(images, fmnist.val_images) and torch.equal(labels, fmnist.val_labels)
+    images, labels = D.load_fashion_mnist("test", root=offline_data.root)
+    assert torch.equal(images, fmnist.test_images) and torch.equal(labels, fmnist.test_labels)
     assert not offline_data.root.exists() and offline_data.downloads == []
 
 
@@ -244,8 +286,8 @@ def test_a_corrupt_copy_in_an_earlier_root_does_not_hide_a_valid_later_one(offli
     junk.parent.mkdir(parents=True)
     junk.write_bytes(b"junk")
     with pytest.warns(UserWarning, match=re.escape(str(junk)) + ".*corrupt"):
-        images, _ = D.load_fashion_mnist("val", root=offline_data.root)
-    assert torch.equal(images, fmnist.val_images) and offline_data.downloads == []
+        images, _ = D.load_fashion_mnist("test", root=offline_data.root)
+    assert torch.equal(images, fmnist.test_images) and offline_data.downloads == []
     assert junk.read_bytes() == b"junk"  # left alone; the user is told about it
 
 
@@ -260,14 +302,14 @@ def test_default_cache_is_under_xdg_cache_home_else_home(tmp_path, monkeypatch):
 @pytest.mark.parametrize("damage", ["flip", "truncate"])
 def test_a_corrupt_cached_file_is_detected_and_repaired_from_debian(fake_debian, damage):
     offline_data = fake_debian
-    D.load_fashion_mnist("val", root=offline_data.root)
+    D.load_fashion_mnist("test", root=offline_data.root)
     path = raw(offline_data.root) / "t10k-labels-idx1-ubyte"
     good = path.read_bytes()
     bad = good[:-100] if damage == "truncate" else good[:5000] + bytes([good[5000] ^ 0xFF]) + good[5001:]
     path.write_bytes(bad)
     offline_data_decoded_reset()
     with pytest.warns(UserWarning, match="corrupt or truncated"):
-        _, labels = D.load_fashion_mnist("val", root=offline_data.root)
+        _, labels = D.load_fashion_mnist("test", root=offline_data.root)
     assert path.read_bytes() == good and labels.bincount().tolist() == [1000] * 10
 
 
@@ -277,13 +319,13 @@ def offline_data_decoded_reset():
 
 def test_a_corrupt_file_without_any_repair_is_refused(fake_debian, monkeypatch):
     offline_data = fake_debian
-    D.load_fashion_mnist("val", root=offline_data.root)
+    D.load_fashion_mnist("test", root=offline_data.root)
     path = raw(offline_data.root) / "t10k-images-idx3-ubyte"
     path.write_bytes(path.read_bytes()[:1000])
     offline_data_decoded_reset()
     monkeypatch.setattr(D, "DEBIAN_DIR", offline_data.debian)
     with pytest.raises(FileNotFoundError, match="corrupt or truncated"):
-        D.load_fashion_mnist("val", root=offline_data.root)
+        D.load_fashion_mnist("test", root=offline_data.root)
     assert offline_data.downloads == [offline_data.root]
 
 
@@ -306,8 +348,8 @@ def working_download(offline_data, monkeypatch, fmnist):
 def test_a_successful_download_fills_the_first_root_once(offline_data, monkeypatch, fmnist, given):
     working_download(offline_data, monkeypatch, fmnist)
     expected = offline_data.root if given == "root" else offline_data.cache
-    images, labels = D.load_fashion_mnist("val", root=offline_data.root if given == "root" else None)
-    assert torch.equal(images, fmnist.val_images) and torch.equal(labels, fmnist.val_labels)
+    images, labels = D.load_fashion_mnist("test", root=offline_data.root if given == "root" else None)
+    assert torch.equal(images, fmnist.test_images) and torch.equal(labels, fmnist.test_labels)
     assert offline_data.downloads == [expected]  # once: the labels were then already there
     for name in VAL_FILES:
         assert md5(raw(expected) / name) == D._FILES[name][0]
@@ -322,8 +364,8 @@ def test_a_corrupt_copy_without_debian_files_is_replaced_by_the_download(offline
     junk = raw(offline_data.root) / "t10k-images-idx3-ubyte"
     junk.write_bytes(b"junk")  # the labels are valid, so only deleting the junk gets it replaced
     with pytest.warns(UserWarning, match="corrupt.*replaced it with a fresh download"):
-        images, labels = D.load_fashion_mnist("val", root=offline_data.root)
-    assert torch.equal(images, fmnist.val_images) and torch.equal(labels, fmnist.val_labels)
+        images, labels = D.load_fashion_mnist("test", root=offline_data.root)
+    assert torch.equal(images, fmnist.test_images) and torch.equal(labels, fmnist.test_labels)
     assert offline_data.downloads == [offline_data.root]
     assert md5(junk) == D._FILES[junk.name][0]  # the corrupt file itself was replaced
     assert not offline_data.cache.exists()
@@ -348,7 +390,7 @@ def test_a_broken_debian_file_is_reported(offline_data, monkeypatch):
         (offline_data.debian / f"{name}.gz").write_bytes(b"not gzip at all")
     monkeypatch.setattr(D, "DEBIAN_DIR", offline_data.debian)
     with pytest.raises(FileNotFoundError, match="decompressing .* failed"):
-        D.load_fashion_mnist("val", root=offline_data.root)
+        D.load_fashion_mnist("test", root=offline_data.root)
     assert list(raw(offline_data.root).iterdir()) == []  # no half-written files left behind
 
 
@@ -359,7 +401,7 @@ def test_a_debian_file_with_a_broken_body_is_reported_and_the_download_tried(off
         (offline_data.debian / f"{name}.gz").write_bytes(header + b"\xff" * 100)
     monkeypatch.setattr(D, "DEBIAN_DIR", offline_data.debian)
     with pytest.raises(FileNotFoundError, match="decompressing .* failed.*torchvision"):
-        D.load_fashion_mnist("val", root=offline_data.root)
+        D.load_fashion_mnist("test", root=offline_data.root)
     assert offline_data.downloads == [offline_data.root]
     assert list(raw(offline_data.root).iterdir()) == []
 
@@ -394,20 +436,20 @@ def test_functions_reject_bad_arguments(fmnist):
     with pytest.raises(ValueError, match="batch_size"):
         fmnist.train_dataloader(batch_size=-1)
     with pytest.raises(TypeError, match="batch"):
-        fmnist.visualize(fmnist.val_images[:8])
+        fmnist.visualize(fmnist.test_images[:8])
     with pytest.raises(ValueError, match="nrows"):
-        D.show_images(fmnist.val_images[:4], 0, 2)
+        D.show_images(fmnist.test_images[:4], 0, 2)
     with pytest.raises(ValueError, match="imgs"):
-        D.show_images(fmnist.val_images[0], 1, 2)
+        D.show_images(fmnist.test_images[0], 1, 2)
     with pytest.raises(ValueError, match="titles"):
-        D.show_images(fmnist.val_images[:4], 2, 2, titles=["one"])
+        D.show_images(fmnist.test_images[:4], 2, 2, titles=["one"])
     with pytest.raises(ValueError, match="scale"):
-        D.show_images(fmnist.val_images[:4], 2, 2, scale=0)
+        D.show_images(fmnist.test_images[:4], 2, 2, scale=0)
     for scale in [float("nan"), float("inf"), -1.0]:
         with pytest.raises(ValueError, match="scale"):
-            D.show_images(fmnist.val_images[:4], 2, 2, scale=scale)
+            D.show_images(fmnist.test_images[:4], 2, 2, scale=scale)
     with pytest.raises(TypeError, match="scale"):
-        D.show_images(fmnist.val_images[:4], 2, 2, scale="big")
+        D.show_images(fmnist.test_images[:4], 2, 2, scale="big")
     with pytest.raises(ValueError, match="imgs"):
         D.show_images([[1, 2, 3]], 1, 1)  # a 1-d "image"
 
