@@ -11,6 +11,7 @@ large chunks, choosing between one thread and several each epoch) live in
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 import random
@@ -84,6 +85,26 @@ def accuracy(y_hat: torch.Tensor, y: torch.Tensor) -> float:
     return (preds.to(y.dtype) == y).float().mean().item()
 
 
+def _has_lazy(net: nn.Module) -> bool:
+    return any(isinstance(p, nn.parameter.UninitializedParameter)
+               for p in net.parameters())
+
+
+def _shape_lazy_layers(net: nn.Module, batches: Iterable, device: torch.device) -> None:
+    """Run one batch through ``net`` (no autograd) if it has uninitialised lazy layers."""
+    if not _has_lazy(net):
+        return
+    first = next(iter(batches), None)
+    if first is None:
+        raise ValueError("the data yielded no batches, so the lazy layers of the model "
+                         "cannot get their shapes")
+    was_training = net.training
+    net.eval()
+    with torch.no_grad():
+        net(first[0].to(device))
+    net.train(was_training)
+
+
 def _model_device(net: nn.Module) -> torch.device:
     param = next(net.parameters(), None)
     return param.device if param is not None else torch.device("cpu")
@@ -122,6 +143,14 @@ def evaluate_accuracy(net: nn.Module, data_iter: Iterable, device: Any = None) -
         raise TypeError(f"data_iter must be an iterable of (X, y) batches, "
                         f"got {type(data_iter).__name__}")
     device = _model_device(net) if device is None else _as_device(device)
+    if _has_lazy(net):
+        # shape the lazy layers on the first batch, then evaluate every batch
+        batches = iter(data_iter)
+        first = next(batches, None)
+        if first is None:
+            raise ValueError("data_iter yielded no batches")
+        _shape_lazy_layers(net, [first], device)
+        data_iter = itertools.chain([first], batches)
     if device.type != _model_device(net).type:
         raise ValueError(f"device is {device} but net's parameters are on "
                          f"{_model_device(net)}; move the net first (net.to(device))")
@@ -159,6 +188,14 @@ class History:
     device: str = "cpu"
     threads: int = 1
     epochs: int = 0
+
+    def keep_finished_epochs(self) -> None:
+        """Drop what an interrupted epoch left half-recorded (its training numbers)."""
+        done = len(self.val_acc)
+        self.epochs = done
+        del self.train_loss[done:], self.train_acc[done:]
+        self.train_loss_points[:] = [(t, v) for t, v in self.train_loss_points
+                                     if t <= done]
 
     @property
     def final_val_acc(self) -> float:
@@ -251,10 +288,18 @@ class Trainer:
         board = (ProgressBoard(max_epochs=self.max_epochs) if self.board is True
                  else self.board or None)
         history = History(device=str(device))
+        self.history = history  # also reachable after an interruption
         threads = torch.get_num_threads()  # the probe may change it; restored below
         try:
+            # lazy layers get their shapes before the layout is chosen
+            if _has_lazy(model):
+                _shape_lazy_layers(model, data.train_dataloader(), device)
             with layout(model, device) as fmt:
                 self._run(model, data, device, fmt, board, history, threads)
+        except KeyboardInterrupt:
+            history.keep_finished_epochs()
+            print(f"Trainer.fit: interrupted; keeping the {history.epochs} finished "
+                  f"epoch{'s' if history.epochs != 1 else ''} (trainer.history)")
         finally:
             torch.set_num_threads(threads)
             model.eval()

@@ -535,3 +535,74 @@ def test_fit_restores_the_thread_count_and_records_the_one_used(faster, monkeypa
     assert set(used) == {1, 2}  # both counts were probed
     assert used[-1] == faster
     assert history.threads == faster
+
+
+# --- lazy layers and interruptions ---------------------------------------------------
+
+def _lazy_cnn(kind: str) -> nn.Module:
+    if kind == "lazy conv":
+        return nn.Sequential(nn.LazyConv2d(4, kernel_size=3, padding=1), nn.ReLU(),
+                             nn.Flatten(), nn.Linear(4 * 8 * 8, 4))
+    return nn.Sequential(nn.Conv2d(1, 4, kernel_size=3, padding=1), nn.ReLU(),
+                         nn.Flatten(), nn.LazyLinear(4))
+
+
+@pytest.mark.parametrize("kind", ["lazy conv", "lazy linear after a conv"])
+def test_fit_and_evaluate_accuracy_shape_lazy_layers_first(kind):
+    # channels-last used to be applied before the dry run: uninitialised weights crashed
+    data = Blobs()
+    net = _lazy_cnn(kind)
+    history = Trainer(max_epochs=2, lr=0.1, seed=0, board=False).fit(net, data)
+    assert history.epochs == 2 and history.final_val_acc > 0.5
+    assert not any(isinstance(p, nn.parameter.UninitializedParameter)
+                   for p in net.parameters())
+    fresh = _lazy_cnn(kind)
+    # a one-shot iterator: the batch used for shaping must still be counted
+    acc = evaluate_accuracy(fresh, iter(data.val_dataloader()))
+    assert 0.0 <= acc <= 1.0
+    n_val = len(data.y_val)
+    with torch.no_grad():
+        expected = (fresh(data.X_val).argmax(1) == data.y_val).float().mean().item()
+    assert acc == pytest.approx(expected, abs=0.5 / n_val)
+
+
+def test_evaluate_accuracy_names_empty_data_of_a_lazy_model():
+    with pytest.raises(ValueError, match="no batches"):
+        evaluate_accuracy(_lazy_cnn("lazy conv"), [])
+
+
+class _StopAfter:
+    """A data module that raises KeyboardInterrupt in epoch `epoch` (1-based)."""
+
+    def __init__(self, epoch):
+        self.data, self.epoch, self.calls = Blobs(), epoch, 0
+
+    def train_dataloader(self):
+        self.calls += 1
+        batches = self.data.train_dataloader()
+        if self.calls < self.epoch:
+            return iter(batches)  # one-shot: the Trainer asks again every epoch
+
+        def interrupted():
+            yield batches[0]
+            raise KeyboardInterrupt
+        return interrupted()
+
+    def val_dataloader(self):
+        return self.data.val_dataloader()
+
+
+def test_ctrl_c_keeps_the_finished_epochs_and_says_so(capsys):
+    net = tiny_cnn()
+    trainer = Trainer(max_epochs=5, lr=0.1, seed=0, board=False)
+    history = trainer.fit(net, _StopAfter(epoch=3))
+    assert history is trainer.history
+    assert history.epochs == 2
+    assert len(history.train_loss) == len(history.train_acc) == 2
+    assert len(history.val_acc) == len(history.val_loss) == 2
+    assert all(t <= 2 for t, _ in history.train_loss_points)
+    assert "interrupted" in capsys.readouterr().out
+    assert not net.training  # the state is restored as after a normal fit
+    assert all(not m.weight.is_contiguous(memory_format=torch.channels_last)
+               or m.weight.is_contiguous()
+               for m in net.modules() if isinstance(m, nn.Conv2d))
