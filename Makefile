@@ -72,11 +72,10 @@ help:
 
 # --- set-up ---------------------------------------------------------------
 
-$(STAMP): requirements.txt constraints.txt pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
-		-r requirements.txt -c constraints.txt
-	@touch $@
+# tools/venv.py: refuses a Python older than 3.11 in one line, creates the venv, and runs
+# pip only when the installed versions do not already satisfy the pins.
+$(STAMP): requirements.txt constraints.txt pyproject.toml tools/venv.py
+	@$(PYTHON) tools/venv.py $(VENV) $@
 
 setup: $(STAMP) data assets
 
