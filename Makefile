@@ -172,7 +172,7 @@ _build/.d2lutils-stamp: $(wildcard d2lutils/*.py)
 
 # A failed build forgets Sphinx's environment: otherwise the next run would skip the pages
 # that warned (their sources did not change) and pass without anything being fixed.
-book: setup _build/.d2lutils-stamp
+book: setup _build/.d2lutils-stamp $(TWINS)
 	@$(BIN)/jupyter-book build . -W -n --keep-going || { rm -rf $(DOCTREES); \
 		echo "make book failed: see the warnings and the notebook named above"; exit 1; }
 	@# Sphinx copies html_extra_path only when some page changed: mirror the assets anyway.
@@ -201,8 +201,12 @@ linkcheck: book
 
 # --- maintenance ------------------------------------------------------------
 
-notebooks: $(STAMP)
-	$(BIN)/jupytext --update --to ipynb $(CHAPTERS_MD)
+# Each .ipynb twin is generated from its .md (plus a hidden Colab set-up cell built from
+# _config.yml's repository URL): regenerated whenever its source changes.
+TWINS := $(CHAPTERS_MD:.md=.ipynb)
+chapters/%.ipynb: chapters/%.md _config.yml tools/notebooks.py | $(STAMP)
+	@$(BIN)/python tools/notebooks.py $<
+notebooks: $(TWINS)
 
 # JupyterLab is for reading and editing, not for building or testing, so it is installed
 # only when asked for (version pinned in constraints.txt).
