@@ -226,7 +226,8 @@ _ARITH_JS = r"""
       " gives " + got + " (" + agree + ").<br>Input " + n + "×" + n + " → output " + o + "×" + o +
       (unread.length ? "; " + unread.length + " input cells per row are never read." : ".") +
       "</p>";
-    var c = 22, shown = starts.slice(0, 12), W = (P + 4) * c, H = (shown.length + 3) * c;
+    var c = 22, shown = starts.slice(0, 12), W = Math.max((P + 4) * c, 460);
+    var H = (shown.length + 3) * c;
     var svg = el("svg", {viewBox: "0 0 " + W + " " + H, width: W, role: "img",
       "class": "d2l-windows", "aria-label": "Window positions: " + o + " windows"});
     var x0 = 3 * c;
