@@ -27,9 +27,15 @@ from .conv import _pair, conv_output_shape, corr2d_multi_in, pool2d
 
 __all__ = ["WindowAnimation", "animate_corr2d", "animate_multi_in", "animate_pool2d"]
 
-CELL_IN, DPI, CSS_DPI, INTERVAL_MS = 0.34, 150, 100, 1200  # frames drawn at DPI, shown at CSS_DPI
+# Frames are drawn at DPI = 2 x CSS_DPI and shown at CSS_DPI: sharp on HiDPI screens, and
+# at 1x a font of F points renders at F * CSS_DPI / 72 CSS px (MIN_PT = 8 -> 11.1 px) as long
+# as the player fits the content column (COLUMN_PX); `WindowAnimation.min_text_px` says so.
+CELL_IN, DPI, CSS_DPI, INTERVAL_MS = 0.38, 200, 100, 1200
+MIN_PT, COLUMN_PX = 8, 672
 MAX_SIDE, MAX_FRAMES, MAX_CHANNELS = 8, 16, 3  # animations are for small teaching examples
-BLUE, LIGHT_BLUE, DARK_BLUE, ORANGE = "#1f77b4", "#d6e6f7", "#9ec5ea", "#fde9d0"
+# One colour per role, as in the figures: window/input C0 blue, kernel C1 orange, output C2.
+BLUE, LIGHT_BLUE, DARK_BLUE = "#1f77b4", "#d6e6f7", "#9ec5ea"
+ORANGE, LIGHT_ORANGE = "#ff7f0e", "#fde9d0"
 GREEN, LIGHT_GREEN, PAD, GRAY = "#2ca02c", "#dff2df", "#ececec", "#888888"
 _ICONS = {  # matplotlib's Font Awesome 4 classes -> our own SVG paths on a 16 x 16 grid
     "fa fa-minus": "M2 7h12v2H2z", "fa fa-plus": "M7 2h2v5h5v2H9v5H7V9H2V7h5z",
@@ -49,11 +55,22 @@ class WindowAnimation(HTML):
         frames: the number of frames, one per output element.
         output: the tensor the animation computes, ``Y: (h', w')``.
         nbytes: the size of ``html`` in bytes.
+        png: the still form for print and the PDF, ``image/png`` in the MIME bundle next to
+            the player's ``text/html``: the first and the last (finished) frame.
+        width_px: the player's width in CSS pixels at 1x.
+        min_text_px: the smallest text in a frame, in CSS pixels, as shown in the column.
     """
 
-    def __init__(self, html: str, frames: int, output: torch.Tensor):
+    def __init__(self, html: str, frames: int, output: torch.Tensor, png: bytes = b"",
+                 width_px: float = 0.0):
         super().__init__(html)
         self.html, self.frames, self.output, self.nbytes = html, frames, output, len(html.encode())
+        self.png, self.width_px = png, width_px
+        scale = min(1.0, COLUMN_PX / width_px) if width_px else 0.0
+        self.min_text_px = MIN_PT * CSS_DPI / 72 * scale
+
+    def _repr_png_(self) -> bytes | None:
+        return self.png or None
 
 
 def _matrix(name: str, X: object, ndim: int, shape: str) -> torch.Tensor:
@@ -117,10 +134,10 @@ def _grid(ax, x0: float, y0: float, M, faces=None, face="white", label=None, gra
         for j, v in enumerate(row):
             text = v if isinstance(v, str) else _fmt(v)
             ax.text(x0 + j + .5, y0 + i + .5, text, ha="center", va="center",
-                    fontsize=8 - max(0, len(text) - 4) * 0.9,
+                    fontsize=max(MIN_PT, 9.5 - max(0, len(text) - 4) * 0.9),
                     color="#777" if gray and gray[i][j] else "k")
     if label:
-        ax.text(x0 + len(rows[0]) / 2, y0 - .3, label, ha="center", va="bottom", fontsize=8)
+        ax.text(x0 + len(rows[0]) / 2, y0 - .3, label, ha="center", va="bottom", fontsize=9)
 
 
 def _box(ax, x: float, y: float, w: float, h: float, color: str = BLUE) -> None:
@@ -139,8 +156,26 @@ def _quantize(match: re.Match) -> str:
     return f'{match.group(1)}{base64.b64encode(buffer.getvalue()).decode()}"'
 
 
-def _player(width: float, height: float, n_frames: int, draw: Callable, alt: str) -> str:
-    """Render ``draw(ax, t)`` for each frame t into an offline, deterministic player."""
+def _still(html: str, width: float) -> bytes:
+    """The first and the last frame (the finished output), side by side when they fit."""
+    data = re.findall(r'frames\[\d+\] = "data:image/png;base64,([^"]*)"', html)
+    first, last = (Image.open(io.BytesIO(base64.b64decode(data[i].replace("\\\n", ""))))
+                   .convert("RGB") for i in (0, -1))
+    (w, h), gap = first.size, DPI // 5
+    side = 2 * width * CELL_IN * CSS_DPI + gap / 2 <= COLUMN_PX
+    sheet = Image.new("RGB", (2 * w + gap, h) if side else (w, 2 * h + gap), "white")
+    sheet.paste(first, (0, 0))
+    sheet.paste(last, (w + gap, 0) if side else (0, h + gap))
+    buffer = io.BytesIO()
+    sheet.quantize(64, Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(
+        buffer, "PNG", dpi=(DPI, DPI))
+    return buffer.getvalue()
+
+
+def _player(width: float, height: float, n_frames: int, draw: Callable,
+            alt: str) -> tuple[str, bytes, float]:
+    """Render ``draw(ax, t)`` for each frame t into an offline, deterministic player; also
+    return its still form (PNG) and its width in CSS pixels."""
     with mpl.rc_context({"font.family": "DejaVu Sans", "animation.embed_limit": 50}):
         fig = Figure(figsize=(width * CELL_IN, height * CELL_IN), dpi=DPI)  # never in pyplot
 
@@ -164,10 +199,12 @@ def _player(width: float, height: float, n_frames: int, draw: Callable, alt: str
     html = re.sub(r'<img id="(_anim_img\w+)">', lambda m: f'<img id="{m.group(1)}" alt="{alt}" '
                   f'style="width: {width * CELL_IN * CSS_DPI:.0f}px; max-width: 100%">', html)
     uid = re.search(r"_anim_img([0-9a-f]+)", html).group(1)  # random uuid -> content hash
-    return html.replace(uid, hashlib.sha256(html.replace(uid, "").encode()).hexdigest()[:32])
+    html = html.replace(uid, hashlib.sha256(html.replace(uid, "").encode()).hexdigest()[:32])
+    return html, _still(html, width), width * CELL_IN * CSS_DPI
 
 
-def _slide(Xp, is_pad, k, s, starts, Y, lines, exprs, K=None, best=None, parts=None) -> str:
+def _slide(Xp, is_pad, k, s, starts, Y, lines, exprs, K=None, best=None,
+           parts=None) -> tuple[str, bytes, float]:
     """The frames shared by all animations: the window on every channel of the padded input
     ``Xp: (c, H, W)``, the kernels ``K: (c, kh, kw)`` if any, the per-channel sums
     ``parts: (c, h', w')`` if given, and the output ``Y`` filled up to the current element.
@@ -179,7 +216,7 @@ def _slide(Xp, is_pad, k, s, starts, Y, lines, exprs, K=None, best=None, parts=N
     xo = xk + 0.5 if K is None else xk + k[1] + (3.5 if c_i > 1 else 1.5)
     texts = [f"Y[{t // ow}, {t % ow}] = {e} = {_fmt(v)}" for t, (e, v) in
              enumerate(zip(exprs, Y.flatten().tolist()))]
-    width = max(xo + ow + 0.5, 0.2 * max(map(len, lines + texts)) + 1)
+    width = max(xo + ow + 0.5, 0.16 * max(map(len, lines + texts)) + 1)
     height = 2.8 + G + (2.2 if strided else 1.4)
     y_in = lambda q, n: 2.8 + (G - c_i * B) / 2 + q * B + (B - n) / 2  # noqa: E731
     anchors = [(a, b) for a in range(H - k[0] + 1) for b in range(W - k[1] + 1)]
@@ -193,13 +230,15 @@ def _slide(Xp, is_pad, k, s, starts, Y, lines, exprs, K=None, best=None, parts=N
         if best:
             faces[r + best[t][0]][c + best[t][1]] = DARK_BLUE
         for n, line in enumerate(lines):
-            ax.text(0.5, 0.5 + 0.9 * n, line, va="top", fontsize=8)
+            ax.text(0.5, 0.5 + 0.9 * n, line, va="top", fontsize=MIN_PT)
         for q in range(c_i):
             _grid(ax, 0.5, y_in(q, H), Xp[q], faces, label=f"X[{q}]" if c_i > 1 else name,
                   gray=is_pad)
             _box(ax, 0.5 + c, y_in(q, H) + r, k[1], k[0])
             if K is not None:
-                _grid(ax, xk, y_in(q, k[0]), K[q], face=ORANGE, label=f"K[{q}]" if c_i > 1 else "K")
+                _grid(ax, xk, y_in(q, k[0]), K[q], face=LIGHT_ORANGE,
+                      label=f"K[{q}]" if c_i > 1 else "K")
+                _box(ax, xk, y_in(q, k[0]), k[1], k[0], ORANGE)
                 ax.text(xk - 0.75, y_in(q, 0), "⋆", ha="center", va="center", fontsize=20)
             if parts is not None:
                 ax.text(xk + k[1] + 0.3, y_in(q, 0), f"= {_fmt(parts[q, i, j].item())}",
@@ -211,7 +250,7 @@ def _slide(Xp, is_pad, k, s, starts, Y, lines, exprs, K=None, best=None, parts=N
         _grid(ax, xo, yo, vals, [[LIGHT_GREEN if d else "white" for d in dr] for dr in done],
               label=f"Y ({oh}×{ow})")
         _box(ax, xo + j, yo + i, 1, 1, GREEN)
-        ax.text(0.5, 3.4 + G, texts[t], fontsize=8, va="top")
+        ax.text(0.5, 3.4 + G, texts[t], fontsize=MIN_PT, va="top")
         if strided:  # mark every window position: used by the stride, or skipped
             for on, mark in ((True, "o"), (False, "x")):
                 pts = [(0.5 + b + .17, y_in(0, H) + a + .2) for a, b in anchors
@@ -220,8 +259,8 @@ def _slide(Xp, is_pad, k, s, starts, Y, lines, exprs, K=None, best=None, parts=N
             legend = ((0.5, "●", BLUE, "window positions used"),
                       (6.0, "×", GRAY, f"positions skipped by stride {_pp(s)}"))
             for x, mark, color, text in legend:
-                ax.text(x, 4.3 + G, mark, fontsize=7, va="top", color=color)
-                ax.text(x + 0.5, 4.3 + G, text, fontsize=7, va="top", color="#444")
+                ax.text(x, 4.3 + G, mark, fontsize=MIN_PT, va="top", color=color)
+                ax.text(x + 0.5, 4.3 + G, text, fontsize=MIN_PT, va="top", color="#444")
 
     return _player(width, height, oh * ow, draw, alt="Animation of a sliding window: " + lines[0])
 
@@ -234,9 +273,11 @@ def _padded(Xd: torch.Tensor, p: tuple, value: float = 0.0) -> tuple[torch.Tenso
                  for b in range(Xp.shape[-1])] for a in range(Xp.shape[-2])]
 
 
-def _result(html: str, Y: torch.Tensor, X: torch.Tensor) -> WindowAnimation:
+def _result(player: tuple[str, bytes, float], Y: torch.Tensor,
+            X: torch.Tensor) -> WindowAnimation:
     dtype = X.dtype if X.is_floating_point() else torch.float32
-    return WindowAnimation(html, Y.numel(), Y.to(dtype))
+    html, png, width_px = player
+    return WindowAnimation(html, Y.numel(), Y.to(dtype), png=png, width_px=width_px)
 
 
 def animate_corr2d(X: torch.Tensor, K: torch.Tensor, padding=0, stride=1) -> WindowAnimation:

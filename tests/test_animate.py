@@ -142,3 +142,54 @@ def test_cell_labels_are_short_and_use_true_minus():
 
     values = [19.0, 0.5, -1.25, 1 / 3, 0.004, -0.004, 100.0, float("-inf")]
     assert [_fmt(v) for v in values] == ["19", "0.5", "−1.25", "0.33", "0", "0", "100", "−∞"]
+
+
+BOOK_CALLS = {  # the animations the chapters show (conv-layer, padding, channels, pooling)
+    "corr2d": lambda: animate_corr2d(torch.arange(6.0).reshape(2, 3), K22[:, :2]),
+    "padded": lambda: animate_corr2d(X33, K22, padding=1),
+    "strided": lambda: animate_corr2d(torch.arange(1.0, 26.0).reshape(5, 5),
+                                      torch.tensor([[0.0, 1, 0], [1, 2, 1], [0, 1, 0]]),
+                                      padding=1, stride=2),
+    "multi": lambda: animate_multi_in(torch.rand(3, 3, 3), torch.rand(3, 2, 2)),
+    "pool": lambda: animate_pool2d(torch.arange(16.0).reshape(4, 4), 3, "max", stride=2,
+                                   padding=1),
+}
+
+
+@pytest.mark.parametrize("name", BOOK_CALLS)
+def test_frames_are_2x_pixels_shown_at_1x_with_text_of_at_least_11_px(name):
+    from PIL import Image
+
+    from d2lutils.animate import COLUMN_PX, CSS_DPI, DPI
+
+    anim = BOOK_CALLS[name]()
+    assert DPI == 2 * CSS_DPI, "frames carry twice the pixels they are shown at"
+    css_width = float(re.search(r'style="width: (\d+)px', anim.html).group(1))
+    assert abs(css_width - anim.width_px) < 1 and anim.width_px <= COLUMN_PX
+    frame = re.search(r'frames\[0\] = "data:image/png;base64,([^"]*)"', anim.html).group(1)
+    import base64
+    import io
+    pixels = Image.open(io.BytesIO(base64.b64decode(frame.replace("\\\n", "")))).size[0]
+    assert abs(pixels - 2 * css_width) <= 2
+    assert anim.min_text_px >= 11
+
+
+def test_still_form_for_print_is_in_the_mime_bundle(corr_anims):
+    from IPython.core.formatters import DisplayFormatter
+    from PIL import Image
+    import io
+
+    anim = corr_anims["padded-strided"]
+    bundle = DisplayFormatter().format(anim)[0]
+    assert bundle["text/html"] == anim.html and bundle["image/png"] == anim.png
+    still = Image.open(io.BytesIO(anim.png))
+    frame_h = re.search(r'frames\[0\] = "data:image/png;base64,([^"]*)"', anim.html)
+    assert still.format == "PNG" and frame_h
+    assert still.size[0] > 100 and still.size[1] > 100
+
+
+def test_roles_keep_their_colours():
+    from d2lutils.animate import BLUE, GREEN, ORANGE
+
+    # matplotlib's C0, C1, C2, as in the book's figures
+    assert (BLUE, ORANGE, GREEN) == ("#1f77b4", "#ff7f0e", "#2ca02c")

@@ -162,10 +162,57 @@ def test_kernel_explorer_bad_image_raises():
 
 
 @pytest.mark.data
-def test_kernel_explorer_default_image_is_first_validation_image():
+def test_kernel_explorer_default_image_is_first_test_image():
     from d2lutils.data import load_fashion_mnist
 
     default = find(kernel_explorer(), widgets.HTML)[0].value
-    first = find(kernel_explorer(load_fashion_mnist("val")[0][0]), widgets.HTML)[0].value
-    other = find(kernel_explorer(load_fashion_mnist("val")[0][1]), widgets.HTML)[0].value
+    first = find(kernel_explorer(load_fashion_mnist("test")[0][0]), widgets.HTML)[0].value
+    other = find(kernel_explorer(load_fashion_mnist("test")[0][1]), widgets.HTML)[0].value
     assert default == first != other
+
+
+def test_sobel_presets_respond_to_brightness_falling_left_to_right_and_top_to_bottom():
+    ramp = torch.arange(5.0)
+    falling_x = (4 - ramp).repeat(5, 1)  # brightness falls to the right
+    assert (apply_kernel(falling_x, KERNELS["vertical edges"]) > 0).all()
+    assert (apply_kernel(falling_x.T, KERNELS["horizontal edges"]) > 0).all()
+
+
+def test_explorers_carry_a_static_html_and_a_png_form():
+    import base64
+
+    from d2lutils.widgets import Explorer
+
+    for box in (conv_arithmetic_explorer(), kernel_explorer(torch.rand(10, 10))):
+        assert isinstance(box, (Explorer, widgets.VBox))
+        bundle = box._repr_mimebundle_()
+        assert "application/vnd.jupyter.widget-view+json" in bundle  # live notebooks
+        assert 'class="d2l-explorer' in bundle["text/html"]
+        assert base64.b64decode(bundle["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_static_arithmetic_explorer_embeds_nn_conv2d_for_every_slider_setting():
+    import json
+    import re
+
+    from d2lutils.widgets import _SLIDER_RANGES, _torch_table
+
+    page = conv_arithmetic_explorer()._repr_mimebundle_()["text/html"]
+    ranges = json.loads(re.search(r"data-ranges='([^']*)'", page).group(1))
+    table = re.search(r'data-torch="([^"]*)"', page).group(1)
+    assert ranges == {k: list(v) for k, v in _SLIDER_RANGES.items()} and table == _torch_table()
+    settings = list(itertools.product(*(range(a, b + 1) for a, b in _SLIDER_RANGES.values())))
+    assert len(table) == len(settings) == 16 * 7 * 5 * 4 * 3
+    for i in (0, 17, 1234, len(settings) - 1):  # spot checks against a real forward pass
+        expected = real_conv2d_size(*settings[i])
+        assert table[i] == ("." if expected is None else chr(48 + expected))
+    for key, (a, b) in _SLIDER_RANGES.items():  # the sliders match the live widget's
+        assert f'data-key="{key}" min="{a}" max="{b}"' in page
+    assert "<script>" in page and "://" not in page.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_static_kernel_explorer_says_it_needs_a_kernel_and_disables_its_controls():
+    page = kernel_explorer(torch.rand(10, 10))._repr_mimebundle_()["text/html"]
+    assert "d2l-explorer-disabled" in page and "need a running Python kernel" in page
+    assert page.count(" disabled") == 10  # the preset menu and the nine entries
+    assert 'class="d2l-launch"' in page and '<img src="data:image/png' in page
