@@ -59,6 +59,8 @@ class WindowAnimation(HTML):
             the player's ``text/html``: the first and the last (finished) frame.
         width_px: the player's width in CSS pixels at 1x.
         min_text_px: the smallest text in a frame, in CSS pixels, as shown in the column.
+
+    Introduced in {ref}`sec-conv-layer`.
     """
 
     def __init__(self, html: str, frames: int, output: torch.Tensor, png: bytes = b"",

@@ -50,6 +50,8 @@ class LayerRow(NamedTuple):
     their structure: a tuple or list gives a tuple of the shapes of its items, a dict gives
     a dict of shapes, and anything else (such as ``None``) gives ``None``; an
     ``nn.LSTM``, for instance, gives ``((1, 5, 4), ((1, 1, 4), (1, 1, 4)))``.
+
+    Introduced in {ref}`sec-lenet`.
     """
 
     name: str
