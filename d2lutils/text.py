@@ -21,7 +21,7 @@ MINUS = "\u2212"
 
 
 def glue(name: str, value: Any, display: bool = False) -> None:
-    """Record ``value`` under ``name`` for ``{glue:text}`name``` in the prose.
+    """Record ``value`` under ``name``, for myst-nb's ``glue:text`` role in the prose.
 
     Uses myst-nb's ``glue`` when myst-nb is installed (the book's build);
     elsewhere, e.g. on Colab, it does nothing, so notebooks run unchanged.

@@ -77,7 +77,11 @@ def site():
          if p and Path(p).exists()), None)
     if not chromium:
         _missing("no Chromium (Debian: apt-get install chromium)")
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("Playwright is not installed: pip install -r requirements.txt "
+                 "-c constraints.txt")
     SHOTS.mkdir(parents=True, exist_ok=True)
     report = {}
     with sync_playwright() as pw:
