@@ -10,12 +10,13 @@ CACHE    := _build/.jupyter_cache
 DOCTREES := _build/.doctrees
 TWINS    := $(patsubst %.md,%.ipynb,$(shell grep -l '^kernelspec:' chapters/*.md))
 
-.PHONY: help setup data assets browser book test check notebooks linkcheck lab clean
+.PHONY: help setup data assets browser book pdf test check notebooks linkcheck lab clean
 help:
 	@sed -n 's/^## //p' Makefile
 
 ## make book       build the HTML book into _build/html (cell errors and warnings fail it)
-## make test       build the book, then run every test (unit, sources, nbval, browser)
+## make pdf        the whole book as one PDF in _build/pdf (XeLaTeX; same execution cache)
+## make test       build the book and the PDF, then run every test
 ## make check      unit and source checks only, under a minute: the contributor's loop
 ## make notebooks  regenerate the .ipynb twins (also done by book/test when needed)
 ## make lab        open the chapters in JupyterLab (installed on first use)
@@ -48,8 +49,11 @@ book: setup _build/.d2lutils-stamp $(TWINS)
 	@rm -rf _build/html/reports && $(BIN)/jupyter-book build . -W -n --keep-going || { rm -rf $(DOCTREES); echo "make book failed: see the warnings and the notebook named above"; exit 1; }
 	@touch _build/html/.book-built && echo "The book is at file://$(CURDIR)/_build/html/index.html"
 
+pdf: book
+	@$(BIN)/python tools/pdf/build.py
+
 # One torch thread per xdist worker (and per notebook kernel) on a 2-core machine.
-test: book browser
+test: book browser pdf
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadscope --nbval-lax --nbval-current-env
 check: $(STAMP) data $(TWINS)
 	$(BIN)/python -m pytest -q -n $(JOBS) --dist loadscope -m "not slow" tests/unit tests/sources

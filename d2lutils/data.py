@@ -42,6 +42,7 @@ TEXT_LABELS = ["t-shirt", "trouser", "pullover", "dress", "coat",
                "sandal", "shirt", "sneaker", "bag", "ankle boot"]
 ENV_VAR = "D2LUTILS_DATA"
 DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
+DOWNLOAD_TIMEOUT = 60  # seconds without an answer before a download gives up
 
 
 def _default_cache_dir() -> Path:
@@ -114,10 +115,23 @@ def _decompress(gz: Path, dest: Path) -> None:
 
 
 def _torchvision_download(root: Path) -> None:
-    """Let torchvision download all four files into ``root/FashionMNIST/raw``."""
+    """Let torchvision download all four files into ``root/FashionMNIST/raw``.
+
+    Says what it fetches first, and gives up on a server that stops answering
+    after :data:`DOWNLOAD_TIMEOUT` seconds instead of waiting forever.
+    """
+    import socket
+
     import torchvision
 
-    torchvision.datasets.FashionMNIST(root=str(root), train=True, download=True)
+    print(f"Fashion-MNIST: downloading 4 files (about 30 MB) from torchvision's "
+          f"mirrors into {root} (timeout {DOWNLOAD_TIMEOUT} s per request)", flush=True)
+    previous = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(DOWNLOAD_TIMEOUT)
+    try:
+        torchvision.datasets.FashionMNIST(root=str(root), train=True, download=True)
+    finally:
+        socket.setdefaulttimeout(previous)
 
 
 def _find(name: str, roots: list[Path]) -> Tensor:

@@ -459,3 +459,24 @@ def test_show_images_accepts_nested_lists_and_bfloat16():
     assert fig.axes[0].images[0].get_array().tolist() == [[0, 1], [1, 0]]
     fig = D.show_images(torch.rand(2, 1, 5, 5).to(torch.bfloat16), 1, 2)
     assert [ax.images[0].get_array().shape for ax in fig.axes] == [(5, 5), (5, 5)]
+
+
+def test_the_download_says_what_it_fetches_and_cannot_hang(tmp_path, monkeypatch, capsys):
+    import socket
+
+    import torchvision
+
+    seen = {}
+
+    def fake_dataset(root, train, download):
+        seen["timeout"] = socket.getdefaulttimeout()
+        raise OSError("no network in this test")
+
+    monkeypatch.setattr(torchvision.datasets, "FashionMNIST", fake_dataset)
+    before = socket.getdefaulttimeout()
+    with pytest.raises(OSError):
+        D._torchvision_download(tmp_path)
+    assert seen["timeout"] == D.DOWNLOAD_TIMEOUT  # every socket gives up in time
+    assert socket.getdefaulttimeout() == before  # and the default is restored
+    out = capsys.readouterr().out
+    assert "downloading" in out and str(tmp_path) in out and "MB" in out

@@ -1,0 +1,98 @@
+"""The PDF edition (`make pdf`): opened with poppler-utils and checked.
+
+Skips, saying why, when the PDF has not been built; in CI (CI=true) that
+fails instead, since `make test` builds it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "sources"))
+import _book  # noqa: E402  (the toc reader of the source checks)
+
+PDF = ROOT / "_build" / "pdf" / "book.pdf"
+OVERFULL = ROOT / "_build" / "pdf" / "overfull.txt"
+# how far a line may stick into the margin before it counts as clipped
+TOLERANCE_PT = 5.0
+
+
+def _missing(why: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"in CI the PDF must be checked: {why}")
+    pytest.skip(why)
+
+
+@pytest.fixture(scope="module")
+def text() -> str:
+    if not PDF.exists():
+        _missing(f"{PDF.relative_to(ROOT)} is missing: run `make pdf`")
+    if shutil.which("pdftotext") is None:
+        _missing("pdftotext is missing: apt-get install poppler-utils")
+    return subprocess.run(["pdftotext", "-layout", str(PDF), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def _titles() -> list[str]:
+    """The title (first `# ` heading) of every page in _toc.yml, in reading order."""
+    titles = []
+    for f in _book.toc_files(ROOT):
+        m = re.search(r"^# (.+)$", (ROOT / f"{f}.md").read_text(), re.M)
+        if m:
+            titles.append(re.sub(r"[`*]", "", m.group(1)).strip())
+    return titles
+
+
+def test_page_count_is_sane(text):
+    info = subprocess.run(["pdfinfo", str(PDF)], capture_output=True, text=True,
+                          check=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    assert 60 <= pages <= 600, pages
+
+
+def test_every_page_title_appears_in_reading_order(text):
+    flat = " ".join(text.split())
+    position = 0
+    for title in _titles():
+        words = " ".join(title.split())
+        found = flat.find(words, position)
+        assert found >= 0, f"{title!r} is missing from the PDF (or out of order)"
+        position = found + len(words)
+
+
+def test_no_unresolved_references(text):
+    assert "??" not in text, "an unresolved reference (??) in the PDF"
+
+
+def test_the_bibliography_is_present(text):
+    assert "LeCun" in text and "Gradient-based learning" in text
+
+
+def test_figures_are_embedded():
+    if not PDF.exists():
+        _missing("no PDF")
+    images = subprocess.run(["pdfimages", "-list", str(PDF)], capture_output=True,
+                            text=True, check=True).stdout.splitlines()[2:]
+    assert len(images) >= 30, f"only {len(images)} images in the PDF"
+
+
+def test_no_code_line_runs_into_the_margin():
+    if not OVERFULL.exists():
+        _missing("no LaTeX log summary: run `make pdf`")
+    widths = [float(w) for w in OVERFULL.read_text().split()]
+    wide = [w for w in widths if w > TOLERANCE_PT]
+    assert not wide, f"{len(wide)} lines stick out of the margin by more than " \
+                     f"{TOLERANCE_PT} pt (largest {max(wide)} pt)"
+
+
+def test_no_raw_tex_or_html_leaks_into_the_text(text):
+    for leak in ("\\begin{", "\\frac", "<div", "<script", "{glue:"):
+        assert leak not in text, f"{leak!r} printed verbatim in the PDF"

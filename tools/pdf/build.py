@@ -1,0 +1,59 @@
+"""Build the PDF edition: `python tools/pdf/build.py` (run by `make pdf`).
+
+1. Installs the Debian TeX Live packages it needs when XeLaTeX is missing and
+   `make` runs as root (tools/apt.py; the set is PACKAGES below).
+2. Runs Jupyter Book's LaTeX builder (`--builder pdflatex`, with XeLaTeX as
+   the engine, see `latex:` in `_config.yml`). Cell outputs come from the
+   same execution cache as the HTML (`_build/.jupyter_cache`), so nothing is
+   trained twice; animations and explorers print their still PNG forms.
+3. Copies the PDF to `_build/pdf/book.pdf` and, when the HTML exists, into
+   `_build/html/` so that it travels with the site; writes the LaTeX log's
+   overfull-box count next to it (`_build/pdf/overfull.txt`).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGES = ["texlive-xetex", "texlive-latex-recommended", "texlive-latex-extra",
+            "texlive-fonts-recommended", "fonts-freefont-otf", "latexmk", "poppler-utils"]
+LATEX = ROOT / "_build" / "latex"
+OUT = ROOT / "_build" / "pdf"
+
+
+def main() -> int:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, str(ROOT / "tools" / "apt.py"), "PDF edition",
+                    "xelatex", *PACKAGES], check=False)
+    if shutil.which("xelatex") is None or shutil.which("latexmk") is None:
+        print("make pdf: XeLaTeX/latexmk are missing; install: apt-get install "
+              + " ".join(PACKAGES))
+        return 1
+    jb = Path(sys.executable).with_name("jupyter-book")
+    run = subprocess.run([str(jb), "build", str(ROOT), "--builder", "pdflatex",
+                          "--keep-going"], cwd=ROOT)
+    pdf = LATEX / "book.pdf"
+    if run.returncode != 0 or not pdf.is_file():
+        print(f"make pdf failed (exit {run.returncode}); the LaTeX log is "
+              f"{LATEX / 'book.log'}")
+        return 1
+    OUT.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(pdf, OUT / "book.pdf")
+    if (ROOT / "_build" / "html" / "index.html").exists():
+        shutil.copy2(pdf, ROOT / "_build" / "html" / "book.pdf")
+    log = (LATEX / "book.log").read_text(encoding="utf-8", errors="replace")
+    overfull = re.findall(r"^Overfull \\hbox \((\d+(?:\.\d+)?)pt too wide\)", log, re.M)
+    (OUT / "overfull.txt").write_text("\n".join(overfull) + "\n")
+    print(f"The PDF is at {OUT / 'book.pdf'} ({time.perf_counter() - start:.0f} s; "
+          f"{len(overfull)} overfull lines in the LaTeX log)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
