@@ -66,7 +66,8 @@ def set_figsize(figsize: Sequence[float] = (3.5, 2.5)) -> None:
 
 def use_book_style() -> None:
     """Apply the book's figure defaults: small fonts, light grid, no top/right spines, and,
-    in a Jupyter kernel, SVG output (crisp in the HTML at any zoom).
+    in a Jupyter kernel, SVG output (crisp in the HTML at any zoom) with a PDF twin that
+    the PDF edition prints (vector too; the HTML ignores it).
 
     Introduced in {ref}`sec-conv-layer`.
     """
@@ -74,7 +75,7 @@ def use_book_style() -> None:
     if _in_notebook():
         from matplotlib_inline.backend_inline import set_matplotlib_formats
 
-        set_matplotlib_formats("svg")
+        set_matplotlib_formats("svg", "pdf")
 
 
 def _numpy(value: Any) -> Any:
