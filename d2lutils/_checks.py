@@ -76,6 +76,17 @@ def real_pair(name: str, value: Any, positive: bool = False) -> tuple[float, flo
     return float(value[0]), float(value[1])
 
 
+MAX_INCHES = 50  # a figure side; matplotlib would try to draw a poster
+
+
+def figsize(name: str, value: Any) -> tuple[float, float]:
+    """A figure size (width, height) in inches: positive, at most MAX_INCHES each."""
+    width, height = real_pair(name, value, positive=True)
+    if max(width, height) > MAX_INCHES:
+        raise ValueError(f"{name} must be at most {MAX_INCHES} inches a side, got {value!r}")
+    return width, height
+
+
 def tensor(name: str, X: Any, ndims: Sequence[int], shape: str) -> Tensor:
     """A real-valued tensor with one of the numbers of dimensions ``ndims``."""
     if not isinstance(X, Tensor):

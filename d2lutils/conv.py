@@ -47,9 +47,11 @@ def corr2d(X: Tensor, K: Tensor) -> Tensor:
     Introduced in {ref}`sec-conv-layer`.
     """
     _check_2d(X, K)
+    dtype = _c.exact_dtype(X, K)
+    X, K = X.to(dtype), K.to(dtype)
     kh, kw = K.shape
-    Y = torch.zeros(X.shape[0] - kh + 1, X.shape[1] - kw + 1,
-                    dtype=_c.exact_dtype(X, K), device=X.device)
+    Y = torch.zeros(X.shape[0] - kh + 1, X.shape[1] - kw + 1, dtype=dtype,
+                    device=X.device)
     for i in range(Y.shape[0]):
         for j in range(Y.shape[1]):
             Y[i, j] = (X[i:i + kh, j:j + kw] * K).sum()

@@ -47,7 +47,7 @@ def set_figsize(figsize: Sequence[float] = (3.5, 2.5)) -> None:
 
     Introduced in {ref}`sec-conv-layer`.
     """
-    plt.rcParams["figure.figsize"] = _c.real_pair("figsize", figsize, positive=True)
+    plt.rcParams["figure.figsize"] = _c.figsize("figsize", figsize)
 
 
 def use_book_style() -> None:
@@ -131,7 +131,7 @@ def plot(X: Any, Y: Any = None, xlabel: str | None = None, ylabel: str | None = 
     limits = [None if lim is None else _c.real_pair(name, lim)
               for name, lim in (("xlim", xlim), ("ylim", ylim))]
     if axes is None:
-        size = None if figsize is None else _c.real_pair("figsize", figsize, positive=True)
+        size = None if figsize is None else _c.figsize("figsize", figsize)
         _, axes = plt.subplots(figsize=size)
         created = axes.figure
     elif not isinstance(axes, Axes):

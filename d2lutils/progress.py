@@ -112,7 +112,7 @@ class ProgressBoard:
             raise ValueError(f"mode must be one of {self.MODES}, got {mode!r}")
         if _c.real("min_interval", min_interval) < 0:
             raise ValueError(f"min_interval must be a non-negative number, got {min_interval!r}")
-        self.max_epochs, self.figsize = max_epochs, _c.real_pair("figsize", figsize, positive=True)
+        self.max_epochs, self.figsize = max_epochs, _c.figsize("figsize", figsize)
         self.mode = ("notebook" if in_notebook() else "terminal") if mode == "auto" else mode
         self.stream, self.min_interval = stream, float(min_interval)
         self.fig: Figure | None = None
