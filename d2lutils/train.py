@@ -161,7 +161,7 @@ class Trainer:
         max_epochs: number of passes over the training data, a positive int.
         lr: learning rate, a positive number.
         device: where to train; ``None`` picks :func:`default_device`.
-        board: ``True`` shows a :class:`~d2lutils.plot.ProgressBoard` (a live figure in
+        board: ``True`` shows a :class:`~d2lutils.progress.ProgressBoard` (a live figure in
             a notebook, one line per epoch in a terminal), ``False`` trains silently; a
             board instance may be passed too.
         seed: if given, seeds every generator (:func:`set_seed`) and the data module's

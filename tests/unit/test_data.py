@@ -6,6 +6,8 @@ import gzip
 import hashlib
 import math
 import re
+import threading
+import time
 from pathlib import Path
 
 import matplotlib.figure
@@ -482,3 +484,86 @@ def test_the_download_says_what_it_fetches_and_cannot_hang(tmp_path, monkeypatch
     assert socket.getdefaulttimeout() == before  # and the default is restored
     out = capsys.readouterr().out
     assert "downloading" in out and str(tmp_path) in out and "MB" in out
+
+
+# --- faults: unreadable, unwritable, oversized, concurrent, relative, kept until replaced --
+
+def test_an_unreadable_copy_is_skipped_with_a_warning_naming_it(fake_debian, monkeypatch,
+                                                               fmnist):
+    offline_data = fake_debian
+    write_val_files(raw(offline_data.cache), fmnist)  # a valid copy in a later root
+    write_val_files(raw(offline_data.root), fmnist)
+    locked = raw(offline_data.root) / "t10k-images-idx3-ubyte"
+    real_decode = files._decode
+
+    def decode(path):  # root reads everything, so the permission error is simulated
+        if path == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_decode(path)
+
+    monkeypatch.setattr(files, "_decode", decode)
+    with pytest.warns(UserWarning, match=f"cannot read {re.escape(str(locked))}.*valid copy"):
+        images, _ = D.load_fashion_mnist("test", root=offline_data.root)
+    assert torch.equal(images, fmnist.test_images)
+
+
+def test_an_unwritable_cache_falls_back_to_decoding_in_memory(fake_debian, monkeypatch,
+                                                              fmnist, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setattr(files, "CACHE_DIR", blocker / "cache")  # mkdir fails under a file
+    with pytest.warns(UserWarning, match="could not write.*in memory"):
+        images, labels = D.load_fashion_mnist("test")
+    assert torch.equal(images, fmnist.test_images) and torch.equal(labels, fmnist.test_labels)
+
+
+def test_an_oversized_file_is_refused_before_it_is_read(fake_debian, fmnist):
+    offline_data = fake_debian
+    write_val_files(raw(offline_data.root), fmnist)
+    huge = raw(offline_data.root) / "t10k-images-idx3-ubyte"
+    with open(huge, "r+b") as f:
+        f.truncate(6 * 2**30)  # sparse: 6 GiB on paper, nothing on disk
+    start = time.perf_counter()
+    with pytest.warns(UserWarning, match="corrupt or truncated.*replaced it"):
+        images, _ = D.load_fashion_mnist("test", root=offline_data.root)
+    assert time.perf_counter() - start < 5  # it was not read (that takes about a minute)
+    assert torch.equal(images, fmnist.test_images)
+    assert huge.stat().st_size == files._expected_size(huge.name)
+
+
+def test_threads_loading_into_an_empty_cache_all_succeed(fake_debian, fmnist):
+    offline_data = fake_debian
+    results, errors = [], []
+
+    def load():
+        try:
+            results.append(D.load_fashion_mnist("test", root=offline_data.root)[0])
+        except Exception as err:  # noqa: BLE001 -- collected and asserted below
+            errors.append(err)
+
+    threads = [threading.Thread(target=load) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors and len(results) == 12
+    assert all(torch.equal(r, fmnist.test_images) for r in results)
+    leftovers = [p.name for p in raw(offline_data.root).iterdir() if p.suffix == ".part"]
+    assert leftovers == []
+
+
+def test_a_relative_root_is_made_absolute_and_reported(fake_debian, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    with pytest.warns(UserWarning, match=f"relative: using {re.escape(str(tmp_path))}"):
+        D.load_fashion_mnist("test", root="data")
+    assert (tmp_path / "data" / "FashionMNIST" / "raw" / "t10k-images-idx3-ubyte").is_file()
+
+
+def test_a_corrupt_copy_stays_until_a_good_one_is_in_hand(offline_data, monkeypatch, fmnist):
+    write_val_files(raw(offline_data.root), fmnist)
+    junk = raw(offline_data.root) / "t10k-images-idx3-ubyte"
+    junk.write_bytes(b"junk")
+    monkeypatch.setattr(files, "DEBIAN_DIR", offline_data.debian)  # missing
+    with pytest.raises(FileNotFoundError, match="corrupt or truncated"):
+        D.load_fashion_mnist("test", root=offline_data.root)  # the download fails too
+    assert junk.read_bytes() == b"junk"  # not deleted before a replacement existed
