@@ -118,3 +118,23 @@ def thread_probe(device: torch.device, batches: Iterable, threads: int) -> Threa
     if not TUNE_THREADS or device.type != "cpu" or threads == 1 or n < 6 * PROBE_BATCHES:
         return None
     return ThreadProbe([1, threads])
+
+
+def has_lazy(net: nn.Module) -> bool:
+    return any(isinstance(p, nn.parameter.UninitializedParameter)
+               for p in net.parameters())
+
+
+def shape_lazy_layers(net: nn.Module, batches: Iterable, device: torch.device) -> None:
+    """Run one batch through ``net`` (no autograd) if it has uninitialised lazy layers."""
+    if not has_lazy(net):
+        return
+    first = next(iter(batches), None)
+    if first is None:
+        raise ValueError("the data yielded no batches, so the lazy layers of the model "
+                         "cannot get their shapes")
+    was_training = net.training
+    net.eval()
+    with torch.no_grad():
+        net(first[0].to(device))
+    net.train(was_training)

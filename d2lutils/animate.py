@@ -8,45 +8,27 @@ SVG, so the player works offline in the built book and in Jupyter or Colab alike
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import io
-import re
-from collections.abc import Callable
-
-import matplotlib as mpl
 import torch
 from IPython.display import HTML
-from matplotlib.animation import FuncAnimation
 from matplotlib.collections import PatchCollection
-from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from PIL import Image
 
-from .conv import _pair, conv_output_shape, corr2d_multi_in, pool2d
+from . import _checks as _c
+from ._player import COLUMN_PX, CSS_DPI, player
+from .conv import corr2d_multi_in, pool2d
+from .shapes import conv_output_shape
 
 __all__ = ["WindowAnimation", "animate_corr2d", "animate_multi_in", "animate_pool2d"]
 
 # Frames are drawn at DPI = 2 x CSS_DPI and shown at CSS_DPI: sharp on HiDPI screens, and
 # at 1x a font of F points renders at F * CSS_DPI / 72 CSS px (MIN_PT = 8 -> 11.1 px) as long
 # as the player fits the content column (COLUMN_PX); `WindowAnimation.min_text_px` says so.
-CELL_IN, DPI, CSS_DPI, INTERVAL_MS = 0.38, 200, 100, 1200
-MIN_PT, COLUMN_PX = 8, 672
+MIN_PT = 8
 MAX_SIDE, MAX_FRAMES, MAX_CHANNELS = 8, 16, 3  # animations are for small teaching examples
 # One colour per role, as in the figures: window/input C0 blue, kernel C1 orange, output C2.
 BLUE, LIGHT_BLUE, DARK_BLUE = "#1f77b4", "#d6e6f7", "#9ec5ea"
 ORANGE, LIGHT_ORANGE = "#ff7f0e", "#fde9d0"
 GREEN, LIGHT_GREEN, PAD, GRAY = "#2ca02c", "#dff2df", "#ececec", "#888888"
-_ICONS = {  # matplotlib's Font Awesome 4 classes -> our own SVG paths on a 16 x 16 grid
-    "fa fa-minus": "M2 7h12v2H2z", "fa fa-plus": "M7 2h2v5h5v2H9v5H7V9H2V7h5z",
-    "fa fa-fast-backward": "M2 2h2v12H2zM9 2v12L4 8zM14 2v12L9 8z",
-    "fa fa-step-backward": "M3 2h2v12H3zM13 2v12L6 8z",
-    "fa fa-play fa-flip-horizontal": "M12 2v12L3 8z", "fa fa-pause": "M3 2h4v12H3zM9 2h4v12H9z",
-    "fa fa-play": "M4 2v12l9-6z", "fa fa-step-forward": "M11 2h2v12h-2zM3 2v12l7-6z",
-    "fa fa-fast-forward": "M12 2h2v12h-2zM2 2v12l5-6zM7 2v12l5-6z",
-}
-
-
 class WindowAnimation(HTML):
     """A playable animation: displays as HTML and keeps what a chapter or a test checks.
 
@@ -146,65 +128,6 @@ def _box(ax, x: float, y: float, w: float, h: float, color: str = BLUE) -> None:
     ax.add_patch(Rectangle((x, y), w, h, fill=False, ec=color, lw=2.5, zorder=5))
 
 
-def _quantize(match: re.Match) -> str:
-    """Re-encode one embedded PNG frame with a 64-colour palette (about 3x smaller)."""
-    image = Image.open(io.BytesIO(base64.b64decode(match.group(2).replace("\\\n", ""))))
-    image = image.convert("RGB").quantize(64, Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
-    pal = image.getpalette()  # snap near-white entries to the page's white
-    image.putpalette([255 if min(pal[i - i % 3:i - i % 3 + 3]) >= 250 else v
-                      for i, v in enumerate(pal)])
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return f'{match.group(1)}{base64.b64encode(buffer.getvalue()).decode()}"'
-
-
-def _still(html: str, width: float) -> bytes:
-    """The first and the last frame (the finished output), side by side when they fit."""
-    data = re.findall(r'frames\[\d+\] = "data:image/png;base64,([^"]*)"', html)
-    first, last = (Image.open(io.BytesIO(base64.b64decode(data[i].replace("\\\n", ""))))
-                   .convert("RGB") for i in (0, -1))
-    (w, h), gap = first.size, DPI // 5
-    side = 2 * width * CELL_IN * CSS_DPI + gap / 2 <= COLUMN_PX
-    sheet = Image.new("RGB", (2 * w + gap, h) if side else (w, 2 * h + gap), "white")
-    sheet.paste(first, (0, 0))
-    sheet.paste(last, (w + gap, 0) if side else (0, h + gap))
-    buffer = io.BytesIO()
-    sheet.quantize(64, Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(
-        buffer, "PNG", dpi=(DPI, DPI))
-    return buffer.getvalue()
-
-
-def _player(width: float, height: float, n_frames: int, draw: Callable,
-            alt: str) -> tuple[str, bytes, float]:
-    """Render ``draw(ax, t)`` for each frame t into an offline, deterministic player; also
-    return its still form (PNG) and its width in CSS pixels."""
-    with mpl.rc_context({"font.family": "DejaVu Sans", "animation.embed_limit": 50}):
-        fig = Figure(figsize=(width * CELL_IN, height * CELL_IN), dpi=DPI)  # never in pyplot
-
-        def update(t: int) -> None:
-            fig.clear()
-            ax = fig.add_axes((0, 0, 1, 1), xlim=(0, width), ylim=(height, 0))
-            ax.axis("off")
-            draw(ax, t)
-
-        anim = FuncAnimation(fig, update, frames=n_frames, interval=INTERVAL_MS, repeat=False)
-        html = anim.to_jshtml(default_mode="once")
-    html = re.sub(r'<link rel="stylesheet"\s+href="[^"]*font-awesome[^"]*">\s*', "", html)
-    for cls, path in _ICONS.items():
-        html = html.replace(f'<i class="{cls}"></i>', f'<svg width="14" height="14" viewBox="0 0 '
-                            f'16 16" fill="currentColor" aria-hidden="true" style="vertical-align:'
-                            f'middle"><path d="{path}"/></svg>')
-    html, n = re.subn(r'(frames\[\d+\] = "data:image/png;base64,)([^"]*)"', _quantize, html)
-    if "://" in html or 'class="fa' in html or n != n_frames:
-        raise RuntimeError(f"matplotlib's player template changed: {n} of {n_frames} frames "
-                           "found, or an external link or icon-font class is left")
-    html = re.sub(r'<img id="(_anim_img\w+)">', lambda m: f'<img id="{m.group(1)}" alt="{alt}" '
-                  f'style="width: {width * CELL_IN * CSS_DPI:.0f}px; max-width: 100%">', html)
-    uid = re.search(r"_anim_img([0-9a-f]+)", html).group(1)  # random uuid -> content hash
-    html = html.replace(uid, hashlib.sha256(html.replace(uid, "").encode()).hexdigest()[:32])
-    return html, _still(html, width), width * CELL_IN * CSS_DPI
-
-
 def _slide(Xp, is_pad, k, s, starts, Y, lines, exprs, K=None, best=None,
            parts=None) -> tuple[str, bytes, float]:
     """The frames shared by all animations: the window on every channel of the padded input
@@ -264,7 +187,7 @@ def _slide(Xp, is_pad, k, s, starts, Y, lines, exprs, K=None, best=None,
                 ax.text(x, 4.3 + G, mark, fontsize=MIN_PT, va="top", color=color)
                 ax.text(x + 0.5, 4.3 + G, text, fontsize=MIN_PT, va="top", color="#444")
 
-    return _player(width, height, oh * ow, draw, alt="Animation of a sliding window: " + lines[0])
+    return player(width, height, oh * ow, draw, alt="Animation of a sliding window: " + lines[0])
 
 
 def _padded(Xd: torch.Tensor, p: tuple, value: float = 0.0) -> tuple[torch.Tensor, list]:
@@ -300,7 +223,7 @@ def animate_corr2d(X: torch.Tensor, K: torch.Tensor, padding=0, stride=1) -> Win
     Introduced in {ref}`sec-conv-layer`; padding and stride in {ref}`sec-padding`.
     """
     Xd, Kd = _matrix("X", X, 2, "(h, w)"), _matrix("K", K, 2, "(kh, kw)")
-    p, s, k = _pair("padding", padding, 0), _pair("stride", stride, 1), tuple(Kd.shape)
+    p, s, k = _c.pair("padding", padding, 0), _c.pair("stride", stride, 1), tuple(Kd.shape)
     starts = _starts(tuple(Xd.shape), k, p, s)
     Xp, is_pad = _padded(Xd, p)
     windows = [Xp[r:r + k[0], c:c + k[1]] for r in starts[0] for c in starts[1]]
@@ -372,8 +295,8 @@ def animate_pool2d(X: torch.Tensor, pool_size=2, mode: str = "max", stride=None,
     Xd = _matrix("X", X, 2, "(h, w)")
     if mode not in ("max", "avg"):
         raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}")
-    k, p = _pair("pool_size", pool_size, 1), _pair("padding", padding, 0)
-    s = k if stride is None else _pair("stride", stride, 1)
+    k, p = _c.pair("pool_size", pool_size, 1), _c.pair("padding", padding, 0)
+    s = k if stride is None else _c.pair("stride", stride, 1)
     Y = pool2d(Xd, k, mode, stride=s, padding=p)  # validates padding <= half the window
     starts = _starts(tuple(Xd.shape), k, p, s)
     Xp, is_pad = _padded(Xd, p, float("-inf") if mode == "max" else 0.0)

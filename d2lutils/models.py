@@ -26,6 +26,10 @@ def init_cnn(module: nn.Module) -> None:
         if isinstance(module.weight, nn.parameter.UninitializedParameter):
             raise ValueError(f"init_cnn got an uninitialised lazy {type(module).__name__}; "
                              "run one forward pass (e.g. net(X)) before net.apply(init_cnn)")
+        if module.weight.numel() == 0:
+            raise ValueError(f"init_cnn got an empty {type(module).__name__} (weight of shape "
+                             f"{tuple(module.weight.shape)}); every layer needs at least "
+                             "one input and one output")
         nn.init.xavier_uniform_(module.weight)
         if module.bias is not None:
             nn.init.zeros_(module.bias)

@@ -1,4 +1,4 @@
-"""Training a classifier: the ``Trainer``, its ``History``, accuracy and evaluation.
+"""Training a classifier: the ``Trainer`` and the ``History`` it records.
 
 The training loop is written for speed on a laptop CPU as much as for clarity: the
 loss and the number of correct predictions are accumulated as tensors (no
@@ -11,12 +11,10 @@ large chunks, choosing between one thread and several each epoch) live in
 
 from __future__ import annotations
 
-import itertools
 import math
-import numbers
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,13 +22,15 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ._fast import chunks, layout, thread_probe, to_device
-from .plot import ProgressBoard
+from . import _checks as _c
+from ._fast import has_lazy, layout, shape_lazy_layers, thread_probe, to_device
+from .metrics import as_device, evaluate
+from .progress import ProgressBoard
 
-__all__ = [
-    "History", "Trainer", "accuracy", "default_device", "evaluate_accuracy", "set_seed",
-]
+__all__ = ["History", "Trainer", "default_device", "set_seed"]
 
+MAX_SEED = 2**63 - 1  # torch.manual_seed's range
+IGNORE_INDEX = -100  # F.cross_entropy's label for "no label"
 NAN_CHECK_EVERY = 50  # batches between the (cheap, batched) checks for a non-finite loss
 
 
@@ -52,8 +52,7 @@ def set_seed(seed: int) -> None:
 
     Introduced in {ref}`sec-lenet`.
     """
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    _c.integer("seed", seed, 0, MAX_SEED)
     random.seed(int(seed))
     torch.manual_seed(int(seed))
     try:
@@ -61,101 +60,6 @@ def set_seed(seed: int) -> None:
     except ImportError:  # pragma: no cover - numpy comes with matplotlib
         return
     np.random.seed(int(seed) % 2**32)
-
-
-def accuracy(y_hat: torch.Tensor, y: torch.Tensor) -> float:
-    """Fraction of correct predictions.
-
-    Args:
-        y_hat: (n, q) scores (the predicted class is the largest) or (n,) predicted labels.
-        y: (n,) true labels.
-
-    Introduced in {ref}`sec-lenet`.
-    """
-    for name, t in (("y_hat", y_hat), ("y", y)):
-        if not isinstance(t, torch.Tensor):
-            raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
-    if y_hat.dim() not in (1, 2) or y.dim() != 1:
-        raise ValueError(f"expected y_hat of shape (n, q) or (n,) and y of shape (n,), "
-                         f"got y_hat {tuple(y_hat.shape)} and y {tuple(y.shape)}")
-    if y_hat.shape[0] != y.shape[0] or y.shape[0] == 0:
-        raise ValueError(f"y_hat and y must hold the same positive number of examples, "
-                         f"got {y_hat.shape[0]} and {y.shape[0]}")
-    preds = y_hat.argmax(dim=1) if y_hat.dim() == 2 else y_hat
-    return (preds.to(y.dtype) == y).float().mean().item()
-
-
-def _has_lazy(net: nn.Module) -> bool:
-    return any(isinstance(p, nn.parameter.UninitializedParameter)
-               for p in net.parameters())
-
-
-def _shape_lazy_layers(net: nn.Module, batches: Iterable, device: torch.device) -> None:
-    """Run one batch through ``net`` (no autograd) if it has uninitialised lazy layers."""
-    if not _has_lazy(net):
-        return
-    first = next(iter(batches), None)
-    if first is None:
-        raise ValueError("the data yielded no batches, so the lazy layers of the model "
-                         "cannot get their shapes")
-    was_training = net.training
-    net.eval()
-    with torch.no_grad():
-        net(first[0].to(device))
-    net.train(was_training)
-
-
-def _model_device(net: nn.Module) -> torch.device:
-    param = next(net.parameters(), None)
-    return param.device if param is not None else torch.device("cpu")
-
-
-def _evaluate(net: nn.Module, batches: Iterable, device: torch.device,
-              fmt: torch.memory_format | None = None) -> tuple[float, float]:
-    """Mean cross-entropy loss and accuracy of ``net`` on ``batches`` (no autograd)."""
-    was_training = net.training
-    net.eval()
-    loss_sum = torch.zeros((), device=device)
-    correct = torch.zeros((), dtype=torch.long, device=device)
-    n = 0
-    with torch.inference_mode():
-        for X, y in chunks(batches, device, fmt=fmt):
-            y_hat = net(X)
-            loss_sum += F.cross_entropy(y_hat, y, reduction="sum")
-            correct += (y_hat.argmax(dim=1) == y).sum()
-            n += len(y)
-    net.train(was_training)
-    if n == 0:
-        raise ValueError("the validation data yielded no examples")
-    return loss_sum.item() / n, correct.item() / n
-
-
-def evaluate_accuracy(net: nn.Module, data_iter: Iterable, device: Any = None) -> float:
-    """Accuracy of ``net`` on every (X, y) batch of ``data_iter``, in evaluation mode.
-
-    ``device=None`` uses the device that holds the model's parameters.
-
-    Introduced in {ref}`sec-lenet`.
-    """
-    if not isinstance(net, nn.Module):
-        raise TypeError(f"net must be an nn.Module, got {type(net).__name__}")
-    if not isinstance(data_iter, Iterable):
-        raise TypeError(f"data_iter must be an iterable of (X, y) batches, "
-                        f"got {type(data_iter).__name__}")
-    device = _model_device(net) if device is None else _as_device(device)
-    if _has_lazy(net):
-        # shape the lazy layers on the first batch, then evaluate every batch
-        batches = iter(data_iter)
-        first = next(batches, None)
-        if first is None:
-            raise ValueError("data_iter yielded no batches")
-        _shape_lazy_layers(net, [first], device)
-        data_iter = itertools.chain([first], batches)
-    if device.type != _model_device(net).type:
-        raise ValueError(f"device is {device} but net's parameters are on "
-                         f"{_model_device(net)}; move the net first (net.to(device))")
-    with layout(net, device) as fmt:  # the layout Trainer.fit validates with
-        return _evaluate(net, data_iter, device, fmt)[1]
 
 
 @dataclass
@@ -205,16 +109,45 @@ class History:
         return self.val_acc[-1]
 
 
-def _as_device(device: Any) -> torch.device:
-    if isinstance(device, torch.device):
-        return device
-    if not isinstance(device, str):
-        raise TypeError(f"device must be None, a str or a torch.device, got {device!r}")
-    try:
-        return torch.device(device)
-    except RuntimeError as e:
-        raise ValueError(f"device must name a torch device such as 'cpu' or 'cuda', "
-                         f"got {device!r}") from e
+def _available(device: torch.device) -> torch.device:
+    """``device`` if this machine has it, else a ValueError saying what it has."""
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device is {device!r}, but this machine has no CUDA GPU; use "
+                         f"device=None (picks {default_device()}) or 'cpu'")
+    if device.type == "cuda" and (device.index or 0) >= torch.cuda.device_count():
+        raise ValueError(f"device is {device!r}, but this machine has "
+                         f"{torch.cuda.device_count()} CUDA device(s)")
+    mps = getattr(torch.backends, "mps", None)
+    if device.type == "mps" and not (mps is not None and mps.is_available()):
+        raise ValueError(f"device is {device!r}, but MPS is not available here")
+    return device
+
+
+def _check_batch(model: nn.Module, X: Any, y: Any) -> None:
+    """The first training batch suits the model: float images of its dtype, int64 labels."""
+    if not (isinstance(X, torch.Tensor) and isinstance(y, torch.Tensor)):
+        raise TypeError("each batch must be a pair (X, y) of tensors, got "
+                        f"({type(X).__name__}, {type(y).__name__})")
+    param = next((p for p in model.parameters() if p.is_floating_point()), None)
+    if param is not None and X.dtype != param.dtype:
+        raise TypeError(f"the batches hold {X.dtype} inputs but the model's parameters are "
+                        f"{param.dtype}; convert one of them (e.g. model.float())")
+    if y.dtype != torch.long:
+        raise TypeError(f"the labels y must be int64 class indices (torch.long), got "
+                        f"{y.dtype}; convert them with y.long()")
+    if y.dim() != 1 or len(y) != len(X):
+        raise ValueError(f"the labels y must have shape (batch,) = ({len(X)},), "
+                         f"got {tuple(y.shape)}")
+
+
+def _check_labels(y: torch.Tensor, y_hat: torch.Tensor) -> None:
+    """Labels in 0..q-1 (or the ignore label -100), checked once, on the first batch."""
+    q = y_hat.shape[-1]
+    bad = ((y < 0) & (y != IGNORE_INDEX)) | (y >= q)
+    if bool(bad.any()):
+        raise ValueError(f"label {int(y[bad][0])} is out of range: the model gives {q} "
+                         f"scores, so labels must be in 0..{q - 1} (or {IGNORE_INDEX}, "
+                         "ignored)")
 
 
 def _sgd(params, lr: float) -> torch.optim.Optimizer:
@@ -228,7 +161,7 @@ class Trainer:
         max_epochs: number of passes over the training data, a positive int.
         lr: learning rate, a positive number.
         device: where to train; ``None`` picks :func:`default_device`.
-        board: ``True`` shows a :class:`~d2lutils.plot.ProgressBoard` (a live figure in
+        board: ``True`` shows a :class:`~d2lutils.progress.ProgressBoard` (a live figure in
             a notebook, one line per epoch in a terminal), ``False`` trains silently; a
             board instance may be passed too.
         seed: if given, seeds every generator (:func:`set_seed`) and the data module's
@@ -248,22 +181,17 @@ class Trainer:
     def __init__(self, max_epochs: int, lr: float = 0.1, device: Any = None,
                  board: bool | ProgressBoard = True, seed: int | None = None,
                  optimizer: Callable[..., torch.optim.Optimizer] | None = None) -> None:
-        if isinstance(max_epochs, bool) or not isinstance(max_epochs, numbers.Integral) \
-                or max_epochs <= 0:
-            raise ValueError(f"max_epochs must be a positive int, got {max_epochs!r}")
-        if isinstance(lr, bool) or not isinstance(lr, numbers.Real) \
-                or not math.isfinite(lr) or lr <= 0:
-            raise ValueError(f"lr must be a positive number, got {lr!r}")
+        _c.integer("max_epochs", max_epochs, 1, 10**6)
+        _c.real("lr", lr, positive=True)
         if not isinstance(board, (bool, ProgressBoard)):
             raise TypeError(f"board must be True, False or a ProgressBoard, got {board!r}")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)
-                                 or seed < 0):
-            raise ValueError(f"seed must be None or a non-negative int, got {seed!r}")
+        if seed is not None:
+            _c.integer("seed", seed, 0, MAX_SEED)
         if optimizer is not None and not callable(optimizer):
             raise TypeError("optimizer must be a callable (params, lr) -> torch.optim.Optimizer, "
                             f"got {type(optimizer).__name__}")
         self.max_epochs, self.lr, self.seed = int(max_epochs), float(lr), seed
-        self.device = None if device is None else _as_device(device)
+        self.device = None if device is None else _available(as_device(device))
         self.board, self.optimizer = board, optimizer or _sgd
 
     def fit(self, model: nn.Module, data: Any) -> History:
@@ -292,8 +220,8 @@ class Trainer:
         threads = torch.get_num_threads()  # the probe may change it; restored below
         try:
             # lazy layers get their shapes before the layout is chosen
-            if _has_lazy(model):
-                _shape_lazy_layers(model, data.train_dataloader(), device)
+            if has_lazy(model):
+                shape_lazy_layers(model, data.train_dataloader(), device)
             with layout(model, device) as fmt:
                 self._run(model, data, device, fmt, board, history, threads)
         except KeyboardInterrupt:
@@ -321,7 +249,7 @@ class Trainer:
             if val_iter is not None:
                 if epoch > 0 and isinstance(val_iter, Iterator):
                     val_iter = data.val_dataloader()
-                val_loss, val_acc = _evaluate(model, val_iter, device, fmt)
+                val_loss, val_acc = evaluate(model, val_iter, device, fmt)
             else:
                 val_loss = val_acc = math.nan
             history.val_loss.append(val_loss)
@@ -333,8 +261,11 @@ class Trainer:
                 board.update(history, self.max_epochs)
 
     def _make_optimizer(self, model, train_iter, device, fmt) -> torch.optim.Optimizer:
-        if any(isinstance(p, nn.parameter.UninitializedParameter) for p in model.parameters()):
-            X, _ = next(iter(train_iter))
+        if has_lazy(model):
+            first = next(iter(train_iter), None)
+            if first is None:
+                raise ValueError("the training data yielded no batches")
+            X = first[0]
             with torch.no_grad():
                 model(to_device(X, device, fmt))
             if fmt is not None:  # the new weights get the layout too
@@ -350,6 +281,7 @@ class Trainer:
         """One pass over the training data; appends to ``history``, returns #examples."""
         model.train()
         losses: list[torch.Tensor] = []  # detached per-batch mean losses: no host sync
+        labelled: list[torch.Tensor] = []  # labels not ignored, per batch (no host sync)
         sizes: list[int] = []
         correct = torch.zeros((), dtype=torch.long, device=device)
         checked = 0
@@ -357,8 +289,13 @@ class Trainer:
         for i, (X, y) in enumerate(train_iter):
             if probe:
                 probe.before(i)
+            if i == 0:
+                _check_batch(model, X, y)
             X, y = to_device(X, device, fmt), y.to(device, non_blocking=True)
             y_hat = model(X)
+            if i == 0:
+                _check_labels(y, y_hat)
+            labelled.append((y != IGNORE_INDEX).sum())
             loss = F.cross_entropy(y_hat, y)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
@@ -369,11 +306,11 @@ class Trainer:
             sizes.append(len(y))
             correct += (y_hat.detach().argmax(dim=1) == y).sum()
             if len(losses) - checked >= NAN_CHECK_EVERY:
-                self._check_finite(losses, checked, epoch)
+                self._check_finite(losses, checked, epoch, labelled)
                 checked = len(losses)
         if not losses:
             raise ValueError("the training data yielded no batches")
-        self._check_finite(losses, checked, epoch)
+        self._check_finite(losses, checked, epoch, labelled)
         batch_losses = torch.stack(losses).cpu()
         n = torch.tensor(sizes, dtype=batch_losses.dtype)
         total = int(n.sum())
@@ -386,7 +323,8 @@ class Trainer:
                 history.train_loss_points.append((epoch + hi / len(sizes), mean))
         return total
 
-    def _check_finite(self, losses: list[torch.Tensor], start: int, epoch: int) -> None:
+    def _check_finite(self, losses: list[torch.Tensor], start: int, epoch: int,
+                      labelled: list[torch.Tensor]) -> None:
         """Raise if any loss in ``losses[start:]`` is nan or inf, naming the first such batch."""
         if start == len(losses):
             return
@@ -394,6 +332,10 @@ class Trainer:
         bad = ~torch.isfinite(recent)
         if bool(bad.any()):
             i = start + int(bad.nonzero()[0, 0])
+            if int(labelled[i]) == 0:
+                raise ValueError(f"every label of batch {i + 1} (epoch {epoch + 1}) is "
+                                 f"{IGNORE_INDEX}, the ignored label, so its loss is "
+                                 "undefined; check how the labels were made")
             raise FloatingPointError(
                 f"training diverged: the loss became {losses[i].item()} at epoch {epoch + 1}, "
                 f"batch {i + 1} (lr={self.lr:g}); try a smaller learning rate, "

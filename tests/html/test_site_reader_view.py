@@ -123,7 +123,7 @@ def site():
 
 def _check_explorers(p) -> list[str]:
     """Move every control of every static explorer; return each disagreement found."""
-    from d2lutils.widgets import _SLIDER_RANGES, conv_arithmetic_report
+    from d2lutils.arithmetic import _SLIDER_RANGES, conv_arithmetic_report
 
     bad = []
     for i in range(p.locator(".d2l-explorer").count()):

@@ -176,3 +176,38 @@ def test_no_build_plumbing_in_visible_code(notebook):
 
 def test_no_chapter_imports_myst_nb(notebook):
     assert "from myst_nb import" not in notebook.read_text()
+
+
+def _names_the_sections_use(root: Path) -> set[str]:
+    used: set[str] = set()
+    for path in sorted((root / "chapters").glob("*.md")):
+        if path.stem == "api":  # the appendix lists every name by construction
+            continue
+        text = path.read_text(encoding="utf-8")
+        used |= set(re.findall(r"\bd2lutils\.(\w+)", text))
+        for group, line in re.findall(r"from d2lutils(?:\.\w+)? import "
+                                      r"(?:\(([^)]*)\)|([^\n]*))", text):
+            names = (group or line).split("#")[0].replace("\n", ",").split(",")
+            used |= {n.split(" as ")[0].strip() for n in names if n.strip()}
+    return used
+
+
+def test_the_package_exports_what_the_sections_use_plus_what_the_readme_documents(
+        book_root):
+    import d2lutils
+
+    readme = (book_root / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- public-beyond-sections -->(.*?)<!-- /public-beyond-sections -->",
+                      readme, re.S)
+    assert block, "README.md lost its list of public names beyond the sections"
+    documented = set(re.findall(r"`(\w+)`", block.group(1)))
+    modules = {name for name in dir(d2lutils) if not name.startswith("_")
+               and type(getattr(d2lutils, name)).__name__ == "module"}
+    used = _names_the_sections_use(book_root) - modules
+    exported = set(d2lutils.__all__)
+    assert used - exported == set(), "the sections use names the package does not export"
+    assert exported - used - documented == set(), \
+        "exported names that no section uses and the README does not document"
+    assert documented & used == set(), "the README lists names a section uses anyway"
+    assert documented - exported == set(), "the README documents names that are not public"
+    assert len(exported) == len(d2lutils.__all__), "__all__ lists a name twice"

@@ -2,16 +2,17 @@
 
 - Figures are drawn with the non-interactive Agg backend and closed after every test.
 - ``fmnist`` is one Fashion-MNIST data module for the whole session (a second one would cost
-  only a copy of the decoded tensors, about 15 ms, thanks to :mod:`d2lutils.data`'s cache).
+  only a copy of the decoded tensors, about 15 ms, thanks to :mod:`d2lutils._files`'s cache).
 - Under pytest-xdist each worker gets its share of the CPU cores as torch threads, so that
   ``-n 2`` on a 2-core machine does not run 4 busy threads (small ops then stall for ms).
-- ``offline_data`` points every place :mod:`d2lutils.data` looks at into a temporary folder and
+- ``offline_data`` points every place :mod:`d2lutils._files` looks at into a temporary folder and
   makes torchvision's download fail, so a test controls exactly where the files come from.
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("MPLBACKEND", "Agg")  # before anything imports pyplot
 
@@ -19,7 +20,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 
-from d2lutils import data as d2l_data  # noqa: E402
+import d2lutils  # noqa: E402
+from d2lutils import _files as d2l_data  # noqa: E402
 
 if os.environ.get("PYTEST_XDIST_WORKER"):
     _workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
@@ -35,7 +37,7 @@ def _close_figures():
 @pytest.fixture(scope="session")
 def fmnist():
     """The real Fashion-MNIST (found by the normal resolution order), batch size 256."""
-    return d2l_data.FashionMNIST(batch_size=256)
+    return d2lutils.FashionMNIST(batch_size=256)
 
 
 class _Offline:
@@ -46,6 +48,12 @@ class _Offline:
         self.debian = tmp_path / "debian"
         self.root = tmp_path / "root"
         self.downloads: list = []
+
+    def record(self, folder) -> None:
+        """Note the root a download was for (it fills a ``.download-*`` folder inside it)."""
+        folder = Path(folder)
+        self.downloads.append(folder.parent if folder.name.startswith(".download-")
+                              else folder)
 
 
 @pytest.fixture
@@ -61,7 +69,7 @@ def offline_data(tmp_path, monkeypatch):
     monkeypatch.setattr(d2l_data, "_DECODED", {})
 
     def no_network(root):
-        env.downloads.append(root)
+        env.record(root)
         raise OSError("no network in this test")
 
     monkeypatch.setattr(d2l_data, "_torchvision_download", no_network)

@@ -160,7 +160,7 @@ BOOK_CALLS = {  # the animations the chapters show (conv-layer, padding, channel
 def test_frames_are_2x_pixels_shown_at_1x_with_text_of_at_least_11_px(name):
     from PIL import Image
 
-    from d2lutils.animate import COLUMN_PX, CSS_DPI, DPI
+    from d2lutils._player import COLUMN_PX, CSS_DPI, DPI
 
     anim = BOOK_CALLS[name]()
     assert DPI == 2 * CSS_DPI, "frames carry twice the pixels they are shown at"

@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from d2lutils.conv import (Conv2D, conv_output_shape, corr2d, corr2d_fast, corr2d_multi_in,
-                           corr2d_multi_in_out, corr2d_multi_in_out_1x1, pool2d, receptive_field)
+from d2lutils.conv import (Conv2D, corr2d, corr2d_fast, corr2d_multi_in,
+                           corr2d_multi_in_out, corr2d_multi_in_out_1x1, pool2d)
+from d2lutils.shapes import conv_output_shape, receptive_field
 
 SETTINGS = settings(max_examples=40, deadline=None)
 

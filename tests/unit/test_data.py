@@ -6,6 +6,8 @@ import gzip
 import hashlib
 import math
 import re
+import threading
+import time
 from pathlib import Path
 
 import matplotlib.figure
@@ -13,7 +15,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from d2lutils import _files as files
 from d2lutils import data as D
+from d2lutils.figures import show_images
 
 pytestmark = pytest.mark.data
 
@@ -32,7 +36,7 @@ def write_val_files(folder, fmnist):
     """Write valid val files into ``folder`` from the real data module's tensors."""
     folder.mkdir(parents=True, exist_ok=True)
     for name in VAL_FILES:
-        shape = D._FILES[name][1]
+        shape = files.FILES[name][1]
         tensor = fmnist.test_images if "images" in name else fmnist.test_labels.to(torch.uint8)
         header = (0x0800 + len(shape)).to_bytes(4, "big") + b"".join(d.to_bytes(4, "big") for d in shape)
         (folder / name).write_bytes(header + tensor.numpy().tobytes())
@@ -156,7 +160,7 @@ def test_assigning_seed_restarts_the_shuffle_like_a_fresh_module():
 
 
 def test_second_data_module_reuses_the_decoded_tensors_without_reading_files(fmnist, monkeypatch):
-    monkeypatch.setattr(D, "hashlib", None)  # any file read (md5 check) would now fail
+    monkeypatch.setattr(files, "hashlib", None)  # any file read (md5 check) would now fail
     data = D.FashionMNIST()
     assert torch.equal(data.train_images, fmnist.train_images)
     assert data.train_images.data_ptr() != fmnist.train_images.data_ptr()  # its own copy
@@ -197,10 +201,10 @@ def test_visualize_draws_titled_grayscale_images_with_axes_off(fmnist):
 
 
 def test_show_images_accepts_arrays_and_lists_and_leaves_extra_cells_empty(fmnist):
-    fig = D.show_images(fmnist.test_images[:3].numpy(), 1, 3, titles=["a", "b", "c"])
+    fig = show_images(fmnist.test_images[:3].numpy(), 1, 3, titles=["a", "b", "c"])
     assert [ax.get_title() for ax in fig.axes] == ["a", "b", "c"]
     imgs = [fmnist.test_images[0], fmnist.test_images[1].numpy()]
-    fig = D.show_images(imgs, 2, 2, scale=1.0)
+    fig = show_images(imgs, 2, 2, scale=1.0)
     assert [len(ax.images) for ax in fig.axes] == [1, 1, 0, 0]
     assert tuple(fig.get_size_inches()) == (2.0, 2.0)
     assert fig.axes[0].images[0].get_clim() == (0, 255)  # uint8 drawn on its full range
@@ -225,18 +229,18 @@ def debian_val_files(tmp_path_factory, fmnist):
 
 @pytest.fixture
 def fake_debian(offline_data, debian_val_files, monkeypatch):
-    """``offline_data`` with D.DEBIAN_DIR pointing at the fake Debian folder (val files only).
+    """``offline_data`` with files.DEBIAN_DIR pointing at the fake Debian folder (val files only).
 
     ``offline_data.debian`` stays an empty, missing folder, for tests that take Debian away.
     """
-    monkeypatch.setattr(D, "DEBIAN_DIR", debian_val_files)
+    monkeypatch.setattr(files, "DEBIAN_DIR", debian_val_files)
     return offline_data
 
 
 def test_fake_debian_folder_holds_the_upstream_val_files(debian_val_files):
     for name in VAL_FILES:
         assert hashlib.md5(gzip.decompress((debian_val_files / f"{name}.gz").read_bytes())
-                           ).hexdigest() == D._FILES[name][0]
+                           ).hexdigest() == files.FILES[name][0]
 
 
 def test_an_empty_root_is_filled_from_the_debian_files_and_verified(fake_debian):
@@ -244,18 +248,18 @@ def test_an_empty_root_is_filled_from_the_debian_files_and_verified(fake_debian)
     images, labels = D.load_fashion_mnist("test", root=offline_data.root)
     assert images.shape == (10000, 28, 28) and labels.shape == (10000,)
     for name in VAL_FILES:
-        assert md5(raw(offline_data.root) / name) == D._FILES[name][0]
+        assert md5(raw(offline_data.root) / name) == files.FILES[name][0]
     assert not offline_data.cache.exists()  # root= wins; the cache is left alone
     assert offline_data.downloads == []
 
 
 def test_env_var_then_cache_folder_are_filled_when_no_root_is_given(fake_debian, monkeypatch):
     offline_data = fake_debian
-    monkeypatch.setenv(D.ENV_VAR, str(offline_data.root))
+    monkeypatch.setenv(files.ENV_VAR, str(offline_data.root))
     D.load_fashion_mnist("test")
     assert sorted(p.name for p in raw(offline_data.root).iterdir()) == sorted(VAL_FILES)
     assert not offline_data.cache.exists()
-    monkeypatch.delenv(D.ENV_VAR)
+    monkeypatch.delenv(files.ENV_VAR)
     D.load_fashion_mnist("test")
     assert sorted(p.name for p in raw(offline_data.cache).iterdir()) == sorted(VAL_FILES)
 
@@ -271,7 +275,7 @@ def test_an_unwritable_first_root_falls_back_to_the_cache(fake_debian, tmp_path)
 
 
 def test_files_in_a_later_root_are_found_without_any_fallback(offline_data, monkeypatch, fmnist):
-    monkeypatch.setattr(D, "DEBIAN_DIR", offline_data.debian)  # empty: only the cache can help
+    monkeypatch.setattr(files, "DEBIAN_DIR", offline_data.debian)  # empty: only the cache can help
     write_val_files(raw(offline_data.cache), fmnist)
     images, labels = D.load_fashion_mnist("test", root=offline_data.root)
     assert torch.equal(images, fmnist.test_images) and torch.equal(labels, fmnist.test_labels)
@@ -280,7 +284,7 @@ def test_files_in_a_later_root_are_found_without_any_fallback(offline_data, monk
 
 def test_a_corrupt_copy_in_an_earlier_root_does_not_hide_a_valid_later_one(offline_data, monkeypatch,
                                                                           fmnist):
-    monkeypatch.setattr(D, "DEBIAN_DIR", offline_data.debian)  # empty: only the cache can help
+    monkeypatch.setattr(files, "DEBIAN_DIR", offline_data.debian)  # empty: only the cache can help
     write_val_files(raw(offline_data.cache), fmnist)
     junk = raw(offline_data.root) / "t10k-images-idx3-ubyte"
     junk.parent.mkdir(parents=True)
@@ -293,10 +297,10 @@ def test_a_corrupt_copy_in_an_earlier_root_does_not_hide_a_valid_later_one(offli
 
 def test_default_cache_is_under_xdg_cache_home_else_home(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert D._default_cache_dir() == tmp_path / "d2lutils"
+    assert files._default_cache_dir() == tmp_path / "d2lutils"
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert D._default_cache_dir() == tmp_path / "home" / ".cache" / "d2lutils"
+    assert files._default_cache_dir() == tmp_path / "home" / ".cache" / "d2lutils"
 
 
 @pytest.mark.parametrize("damage", ["flip", "truncate"])
@@ -314,7 +318,7 @@ def test_a_corrupt_cached_file_is_detected_and_repaired_from_debian(fake_debian,
 
 
 def offline_data_decoded_reset():
-    D._DECODED.clear()  # the offline_data fixture made this dict private to the test
+    files._DECODED.clear()  # the offline_data fixture made this dict private to the test
 
 
 def test_a_corrupt_file_without_any_repair_is_refused(fake_debian, monkeypatch):
@@ -323,7 +327,7 @@ def test_a_corrupt_file_without_any_repair_is_refused(fake_debian, monkeypatch):
     path = raw(offline_data.root) / "t10k-images-idx3-ubyte"
     path.write_bytes(path.read_bytes()[:1000])
     offline_data_decoded_reset()
-    monkeypatch.setattr(D, "DEBIAN_DIR", offline_data.debian)
+    monkeypatch.setattr(files, "DEBIAN_DIR", offline_data.debian)
     with pytest.raises(FileNotFoundError, match="corrupt or truncated"):
         D.load_fashion_mnist("test", root=offline_data.root)
     assert offline_data.downloads == [offline_data.root]
@@ -336,12 +340,12 @@ def working_download(offline_data, monkeypatch, fmnist):
     checks that they exist); it writes the val files, all that a val load needs.
     """
     def download(root):
-        offline_data.downloads.append(root)
+        offline_data.record(root)
         if not all((raw(Path(root)) / name).is_file() for name in VAL_FILES):
             write_val_files(raw(Path(root)), fmnist)
 
-    monkeypatch.setattr(D, "_torchvision_download", download)
-    monkeypatch.setattr(D, "DEBIAN_DIR", offline_data.debian)  # missing: only the download helps
+    monkeypatch.setattr(files, "_torchvision_download", download)
+    monkeypatch.setattr(files, "DEBIAN_DIR", offline_data.debian)  # missing: only the download helps
 
 
 @pytest.mark.parametrize("given", ["root", "cache"])
@@ -352,7 +356,7 @@ def test_a_successful_download_fills_the_first_root_once(offline_data, monkeypat
     assert torch.equal(images, fmnist.test_images) and torch.equal(labels, fmnist.test_labels)
     assert offline_data.downloads == [expected]  # once: the labels were then already there
     for name in VAL_FILES:
-        assert md5(raw(expected) / name) == D._FILES[name][0]
+        assert md5(raw(expected) / name) == files.FILES[name][0]
     if given == "root":
         assert not offline_data.cache.exists()
 
@@ -367,13 +371,13 @@ def test_a_corrupt_copy_without_debian_files_is_replaced_by_the_download(offline
         images, labels = D.load_fashion_mnist("test", root=offline_data.root)
     assert torch.equal(images, fmnist.test_images) and torch.equal(labels, fmnist.test_labels)
     assert offline_data.downloads == [offline_data.root]
-    assert md5(junk) == D._FILES[junk.name][0]  # the corrupt file itself was replaced
+    assert md5(junk) == files.FILES[junk.name][0]  # the corrupt file itself was replaced
     assert not offline_data.cache.exists()
 
 
 def test_no_data_and_no_network_names_the_three_ways_out(offline_data, monkeypatch):
     offline_data.debian.mkdir()
-    monkeypatch.setattr(D, "DEBIAN_DIR", offline_data.debian)
+    monkeypatch.setattr(files, "DEBIAN_DIR", offline_data.debian)
     with pytest.raises(FileNotFoundError) as info:
         D.FashionMNIST(root=offline_data.root)
     message = str(info.value)
@@ -388,10 +392,10 @@ def test_a_broken_debian_file_is_reported(offline_data, monkeypatch):
     offline_data.debian.mkdir()
     for name in VAL_FILES:
         (offline_data.debian / f"{name}.gz").write_bytes(b"not gzip at all")
-    monkeypatch.setattr(D, "DEBIAN_DIR", offline_data.debian)
-    with pytest.raises(FileNotFoundError, match="decompressing .* failed"):
+    monkeypatch.setattr(files, "DEBIAN_DIR", offline_data.debian)
+    with pytest.raises(FileNotFoundError, match="reading .*gz failed"):
         D.load_fashion_mnist("test", root=offline_data.root)
-    assert list(raw(offline_data.root).iterdir()) == []  # no half-written files left behind
+    assert not raw(offline_data.root).exists()  # nothing half-written left behind
 
 
 def test_a_debian_file_with_a_broken_body_is_reported_and_the_download_tried(offline_data, monkeypatch):
@@ -399,11 +403,11 @@ def test_a_debian_file_with_a_broken_body_is_reported_and_the_download_tried(off
     header = gzip.compress(b"")[:10]
     for name in VAL_FILES:  # a valid gzip header, then a deflate block of the reserved type
         (offline_data.debian / f"{name}.gz").write_bytes(header + b"\xff" * 100)
-    monkeypatch.setattr(D, "DEBIAN_DIR", offline_data.debian)
-    with pytest.raises(FileNotFoundError, match="decompressing .* failed.*torchvision"):
+    monkeypatch.setattr(files, "DEBIAN_DIR", offline_data.debian)
+    with pytest.raises(FileNotFoundError, match="reading .*gz failed.*torchvision"):
         D.load_fashion_mnist("test", root=offline_data.root)
     assert offline_data.downloads == [offline_data.root]
-    assert list(raw(offline_data.root).iterdir()) == []
+    assert list(offline_data.root.iterdir()) == []  # the download's temporary folder is gone
 
 
 # --- bad arguments ------------------------------------------------------------------------------
@@ -438,26 +442,26 @@ def test_functions_reject_bad_arguments(fmnist):
     with pytest.raises(TypeError, match="batch"):
         fmnist.visualize(fmnist.test_images[:8])
     with pytest.raises(ValueError, match="nrows"):
-        D.show_images(fmnist.test_images[:4], 0, 2)
+        show_images(fmnist.test_images[:4], 0, 2)
     with pytest.raises(ValueError, match="imgs"):
-        D.show_images(fmnist.test_images[0], 1, 2)
+        show_images(fmnist.test_images[0], 1, 2)
     with pytest.raises(ValueError, match="titles"):
-        D.show_images(fmnist.test_images[:4], 2, 2, titles=["one"])
+        show_images(fmnist.test_images[:4], 2, 2, titles=["one"])
     with pytest.raises(ValueError, match="scale"):
-        D.show_images(fmnist.test_images[:4], 2, 2, scale=0)
+        show_images(fmnist.test_images[:4], 2, 2, scale=0)
     for scale in [float("nan"), float("inf"), -1.0]:
         with pytest.raises(ValueError, match="scale"):
-            D.show_images(fmnist.test_images[:4], 2, 2, scale=scale)
+            show_images(fmnist.test_images[:4], 2, 2, scale=scale)
     with pytest.raises(TypeError, match="scale"):
-        D.show_images(fmnist.test_images[:4], 2, 2, scale="big")
+        show_images(fmnist.test_images[:4], 2, 2, scale="big")
     with pytest.raises(ValueError, match="imgs"):
-        D.show_images([[1, 2, 3]], 1, 1)  # a 1-d "image"
+        show_images([[1, 2, 3]], 1, 1)  # a 1-d "image"
 
 
 def test_show_images_accepts_nested_lists_and_bfloat16():
-    fig = D.show_images([[[0, 1], [1, 0]]], 1, 1)
+    fig = show_images([[[0, 1], [1, 0]]], 1, 1)
     assert fig.axes[0].images[0].get_array().tolist() == [[0, 1], [1, 0]]
-    fig = D.show_images(torch.rand(2, 1, 5, 5).to(torch.bfloat16), 1, 2)
+    fig = show_images(torch.rand(2, 1, 5, 5).to(torch.bfloat16), 1, 2)
     assert [ax.images[0].get_array().shape for ax in fig.axes] == [(5, 5), (5, 5)]
 
 
@@ -475,8 +479,91 @@ def test_the_download_says_what_it_fetches_and_cannot_hang(tmp_path, monkeypatch
     monkeypatch.setattr(torchvision.datasets, "FashionMNIST", fake_dataset)
     before = socket.getdefaulttimeout()
     with pytest.raises(OSError):
-        D._torchvision_download(tmp_path)
-    assert seen["timeout"] == D.DOWNLOAD_TIMEOUT  # every socket gives up in time
+        files._torchvision_download(tmp_path)
+    assert seen["timeout"] == files.DOWNLOAD_TIMEOUT  # every socket gives up in time
     assert socket.getdefaulttimeout() == before  # and the default is restored
     out = capsys.readouterr().out
     assert "downloading" in out and str(tmp_path) in out and "MB" in out
+
+
+# --- faults: unreadable, unwritable, oversized, concurrent, relative, kept until replaced --
+
+def test_an_unreadable_copy_is_skipped_with_a_warning_naming_it(fake_debian, monkeypatch,
+                                                               fmnist):
+    offline_data = fake_debian
+    write_val_files(raw(offline_data.cache), fmnist)  # a valid copy in a later root
+    write_val_files(raw(offline_data.root), fmnist)
+    locked = raw(offline_data.root) / "t10k-images-idx3-ubyte"
+    real_decode = files._decode
+
+    def decode(path):  # root reads everything, so the permission error is simulated
+        if path == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_decode(path)
+
+    monkeypatch.setattr(files, "_decode", decode)
+    with pytest.warns(UserWarning, match=f"cannot read {re.escape(str(locked))}.*valid copy"):
+        images, _ = D.load_fashion_mnist("test", root=offline_data.root)
+    assert torch.equal(images, fmnist.test_images)
+
+
+def test_an_unwritable_cache_falls_back_to_decoding_in_memory(fake_debian, monkeypatch,
+                                                              fmnist, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setattr(files, "CACHE_DIR", blocker / "cache")  # mkdir fails under a file
+    with pytest.warns(UserWarning, match="could not write.*in memory"):
+        images, labels = D.load_fashion_mnist("test")
+    assert torch.equal(images, fmnist.test_images) and torch.equal(labels, fmnist.test_labels)
+
+
+def test_an_oversized_file_is_refused_before_it_is_read(fake_debian, fmnist):
+    offline_data = fake_debian
+    write_val_files(raw(offline_data.root), fmnist)
+    huge = raw(offline_data.root) / "t10k-images-idx3-ubyte"
+    with open(huge, "r+b") as f:
+        f.truncate(6 * 2**30)  # sparse: 6 GiB on paper, nothing on disk
+    start = time.perf_counter()
+    with pytest.warns(UserWarning, match="corrupt or truncated.*replaced it"):
+        images, _ = D.load_fashion_mnist("test", root=offline_data.root)
+    assert time.perf_counter() - start < 5  # it was not read (that takes about a minute)
+    assert torch.equal(images, fmnist.test_images)
+    assert huge.stat().st_size == files._expected_size(huge.name)
+
+
+def test_threads_loading_into_an_empty_cache_all_succeed(fake_debian, fmnist):
+    offline_data = fake_debian
+    results, errors = [], []
+
+    def load():
+        try:
+            results.append(D.load_fashion_mnist("test", root=offline_data.root)[0])
+        except Exception as err:  # noqa: BLE001 -- collected and asserted below
+            errors.append(err)
+
+    threads = [threading.Thread(target=load) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors and len(results) == 12
+    assert all(torch.equal(r, fmnist.test_images) for r in results)
+    leftovers = [p.name for p in raw(offline_data.root).iterdir() if p.suffix == ".part"]
+    assert leftovers == []
+
+
+def test_a_relative_root_is_made_absolute_and_reported(fake_debian, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    with pytest.warns(UserWarning, match=f"relative: using {re.escape(str(tmp_path))}"):
+        D.load_fashion_mnist("test", root="data")
+    assert (tmp_path / "data" / "FashionMNIST" / "raw" / "t10k-images-idx3-ubyte").is_file()
+
+
+def test_a_corrupt_copy_stays_until_a_good_one_is_in_hand(offline_data, monkeypatch, fmnist):
+    write_val_files(raw(offline_data.root), fmnist)
+    junk = raw(offline_data.root) / "t10k-images-idx3-ubyte"
+    junk.write_bytes(b"junk")
+    monkeypatch.setattr(files, "DEBIAN_DIR", offline_data.debian)  # missing
+    with pytest.raises(FileNotFoundError, match="corrupt or truncated"):
+        D.load_fashion_mnist("test", root=offline_data.root)  # the download fails too
+    assert junk.read_bytes() == b"junk"  # not deleted before a replacement existed

@@ -8,8 +8,8 @@ import pytest
 import torch
 
 from d2lutils.conv import corr2d
-from d2lutils.widgets import (KERNELS, apply_kernel, conv_arithmetic_explorer,
-                              conv_arithmetic_report, kernel_explorer)
+from d2lutils.arithmetic import conv_arithmetic_explorer, conv_arithmetic_report
+from d2lutils.widgets import KERNELS, apply_kernel, kernel_explorer
 
 
 def find(box, kind, description=None):
@@ -181,7 +181,7 @@ def test_sobel_presets_respond_to_brightness_falling_left_to_right_and_top_to_bo
 def test_explorers_carry_a_static_html_and_a_png_form():
     import base64
 
-    from d2lutils.widgets import Explorer
+    from d2lutils._explorer import Explorer
 
     for box in (conv_arithmetic_explorer(), kernel_explorer(torch.rand(10, 10))):
         assert isinstance(box, (Explorer, widgets.VBox))
@@ -195,7 +195,7 @@ def test_static_arithmetic_explorer_embeds_nn_conv2d_for_every_slider_setting():
     import json
     import re
 
-    from d2lutils.widgets import _SLIDER_RANGES, _torch_table
+    from d2lutils.arithmetic import _SLIDER_RANGES, _torch_table
 
     page = conv_arithmetic_explorer()._repr_mimebundle_()["text/html"]
     ranges = json.loads(re.search(r"data-ranges='([^']*)'", page).group(1))

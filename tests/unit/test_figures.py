@@ -1,4 +1,4 @@
-"""Tests for d2lutils.plot: figure defaults, quick plots, training curves, the progress board.
+"""Tests for d2lutils.figures, .diagrams and .progress: figure defaults, quick plots, training curves, the progress board.
 
 The board is tested three ways: as a terminal (one line per epoch), in a simulated
 Jupyter kernel (the display calls are recorded), and once for real, by executing a
@@ -23,13 +23,14 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from d2lutils.plot import ProgressBoard, plot, plot_history, set_figsize, use_book_style
+from d2lutils.figures import plot, set_figsize, use_book_style
+from d2lutils.progress import ProgressBoard, plot_history
 from d2lutils.train import History, Trainer
 
 from _toy import Blobs, PoisonedBatch, tiny_cnn
 
-# ``d2lutils.plot`` is the function once the package re-exports it; this is the module.
-plot_module = importlib.import_module("d2lutils.plot")
+progress_module = importlib.import_module("d2lutils.progress")
+ipython_module = importlib.import_module("d2lutils._ipython")
 
 
 def history(epochs=3, with_val=True):
@@ -60,7 +61,7 @@ RC_SCRIPT = textwrap.dedent("""
     import matplotlib
     before = dict(matplotlib.rcParams)
     import d2lutils
-    from d2lutils.plot import BOOK_RC
+    from d2lutils.figures import BOOK_RC
     assert dict(matplotlib.rcParams) == before, "importing d2lutils changed rcParams"
     d2lutils.use_book_style()
     after = dict(matplotlib.rcParams)
@@ -223,8 +224,8 @@ def fake_kernel(monkeypatch):
         return FakeHandle(log)
 
     monkeypatch.setattr(IPython.display, "display", display)
-    monkeypatch.setattr(plot_module, "_in_notebook", lambda: True)
-    monkeypatch.setattr(plot_module, "_displayable", lambda fig: fig)
+    monkeypatch.setattr(progress_module, "in_notebook", lambda: True)
+    monkeypatch.setattr(progress_module, "displayable", lambda fig: fig)
     return log
 
 
@@ -269,7 +270,7 @@ def test_displayable_falls_back_to_png_without_figure_formatters(monkeypatch):
 
     monkeypatch.setattr(IPython, "get_ipython", lambda: None)
     fig = plt.figure()
-    image = plot_module._displayable(fig)
+    image = ipython_module.displayable(fig)
     assert type(image).__name__ == "Image" and image.data[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -302,7 +303,7 @@ def test_executed_notebook_keeps_exactly_one_final_figure(tmp_path):
 
 # --- draw_matrix --------------------------------------------------------------
 
-from d2lutils.plot import draw_matrix  # noqa: E402
+from d2lutils.diagrams import draw_matrix  # noqa: E402
 
 
 def _cells(ax):
