@@ -24,8 +24,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from d2lutils.figures import plot, set_figsize, use_book_style
-from d2lutils.progress import ProgressBoard, plot_history
-from d2lutils.train import History, Trainer
+from d2lutils.progress import History, ProgressBoard, plot_history
+from d2lutils.train import Trainer
 
 from _toy import Blobs, PoisonedBatch, tiny_cnn
 
