@@ -259,6 +259,60 @@ def test_figures_have_captions(soups):
     assert not bad, "\n".join(bad)
 
 
+def _section_number(soup) -> str | None:
+    """A section page's number as its title shows it ("1.2"), or None (chapter, front)."""
+    h1 = soup.select_one("main h1 span.section-number, article h1 span.section-number")
+    number = h1.get_text(strip=True).rstrip(".") if h1 else ""
+    return number if re.fullmatch(r"\d+\.\d+", number) else None
+
+
+def test_numbering_is_per_section(soups):
+    """Figures, equations and exercises are numbered within their section, as d2l does.
+
+    In section 1.2 the captions read "Fig. 1.2.M" and "Exercise 1.2.M", the equation
+    numbers "(1.2.M)", each counting from 1, and a reference in the text to a figure reads
+    "Fig. 1.2.M" too (`numfig_secnum_depth: 2` in _config.yml).
+    """
+    bad, sections, figure_refs = [], 0, []
+    counted = {"figure": 0, "exercise": 0, "equation": 0}
+    for page, soup in soups.items():
+        number = _section_number(soup)
+        if number is None:
+            continue
+        sections += 1
+        pattern = re.escape(number) + r"\.(\d+)"
+        kinds = {
+            "figure": [c.get_text(" ", strip=True) for c in
+                       soup.select("figure figcaption span.caption-number")],
+            "exercise": [c.get_text(" ", strip=True) for c in
+                         soup.select("div.exercise p.admonition-title span.caption-number")],
+            "equation": [c.get_text(strip=True) for c in soup.select("div.math span.eqno")],
+        }
+        for kind, labels in kinds.items():
+            counted[kind] += len(labels)
+            prefix = {"figure": r"Fig\. ", "exercise": r"Exercise ", "equation": r"\("}[kind]
+            seen = [re.match(prefix + pattern, label) for label in labels]
+            if not all(seen):
+                bad.append(f"{rel(page)}: {kind} numbers not of the form {number}.M: "
+                           f"{[lb for lb, m in zip(labels, seen) if not m][:3]}")
+            elif [int(m.group(1)) for m in seen] != list(range(1, len(seen) + 1)):
+                bad.append(f"{rel(page)}: {kind} numbers do not count 1, 2, ...: {labels}")
+        figure_refs += [(page, r.get_text(strip=True)) for r in
+                        soup.select("a.reference.internal span.std-numref")
+                        if r.get_text(strip=True).startswith("Fig.")]
+    assert sections >= 6, f"only {sections} numbered section pages found"
+    assert counted["figure"] and counted["equation"], counted
+    assert counted["exercise"] >= 5 * sections, counted
+    per_section = [text for _, text in figure_refs
+                   if re.fullmatch(r"Fig\. \d+\.\d+\.\d+", text)]
+    assert per_section, ("no figure reference in the text reads 'Fig. 1.N.M': "
+                         f"{[t for _, t in figure_refs][:5]}")
+    assert len(per_section) == len(figure_refs), (
+        "figure references on section pages not of the form Fig. 1.N.M: "
+        f"{sorted({t for _, t in figure_refs} - set(per_section))}")
+    assert not bad, "\n".join(bad)
+
+
 def test_nothing_is_loaded_from_a_network(soups):
     """No script, stylesheet, image, font or frame URL in the HTML points off the book."""
     remote = []
