@@ -37,6 +37,10 @@ def _standard_class(app, config) -> None:
     config.latex_theme = "manual"
     elements = config.latex_elements
     elements["preamble"] = elements.get("preamble", "") + PREAMBLE
+    # the opening pages' running footer names the book, not the table of contents
+    elements.setdefault("tableofcontents",
+                        r"\sphinxtableofcontents\makeatletter\markboth{\@title}{\@title}"
+                        r"\makeatother")
 
 
 class PerSectionNumbers(LaTeXTranslator):
