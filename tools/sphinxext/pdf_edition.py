@@ -37,6 +37,7 @@ def _standard_class(app, config) -> None:
     config.latex_theme = "manual"
     elements = config.latex_elements
     elements["preamble"] = elements.get("preamble", "") + PREAMBLE
+    elements.setdefault("printindex", "")  # no index entries, no empty index
     # the opening pages' running footer names the book, not the table of contents
     elements.setdefault("tableofcontents",
                         r"\sphinxtableofcontents\makeatletter\markboth{\@title}{\@title}"

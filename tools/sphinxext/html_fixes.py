@@ -1,0 +1,32 @@
+"""Sphinx extension: small repairs to what upstream packages put into every page.
+
+Registered in `_config.yml` (`sphinx.local_extensions`).
+
+- sphinx-thebe 0.3.1 registers its inline configuration script twice (once
+  with the file name None and once with ''), so every page declared
+  `const THEBE_JS_URL` twice and the second declaration threw a script
+  error. Each page keeps the first copy of any script.
+"""
+
+from __future__ import annotations
+
+
+def _key(js) -> tuple:
+    return (getattr(js, "filename", js) or "", *sorted(getattr(js, "attributes", {}).items()))
+
+
+def _one_copy_of_each_script(app, pagename, templatename, context, doctree) -> None:
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, kept = set(), []
+    for js in scripts:
+        if _key(js) not in seen:
+            seen.add(_key(js))
+            kept.append(js)
+    context["script_files"] = kept
+
+
+def setup(app):
+    app.connect("html-page-context", _one_copy_of_each_script)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
