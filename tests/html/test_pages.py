@@ -63,13 +63,10 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_SCHEMES = ("file", "data", "blob", "about")
 # Script errors that are known, harmless and not ours, each with the check that proves the cause.
-KNOWN_JS_ERRORS = {
-    # sphinx-thebe 0.3.1 registers its inline config script twice (once as '' and once as
-    # None, which Sphinx does not deduplicate); the second `const` declaration throws, the
-    # first one already ran. Thebe is not used by this book (no live-code button).
-    "Identifier 'THEBE_JS_URL' has already been declared":
-        lambda html: html.count("const THEBE_JS_URL") == 2,
-}
+# (sphinx-thebe's doubled inline script, which threw "Identifier 'THEBE_JS_URL' has already
+# been declared" on every page, is gone: tools/sphinxext/html_fixes.py, and
+# test_no_script_is_included_twice.)
+KNOWN_JS_ERRORS: dict = {}
 SKIP_SCHEMES = {"http", "https", "mailto", "tel", "data", "javascript", "ftp"}
 
 pytestmark = pytest.mark.html
@@ -311,6 +308,22 @@ def test_numbering_is_per_section(soups):
         "figure references on section pages not of the form Fig. 1.N.M: "
         f"{sorted({t for _, t in figure_refs} - set(per_section))}")
     assert not bad, "\n".join(bad)
+
+
+def test_no_script_is_included_twice(soups):
+    """No page's head loads the same script file, or runs the same inline script, twice.
+
+    (Cell outputs may repeat one: each animation player carries its own copy of
+    matplotlib's function declarations, which may be declared again.)
+    """
+    bad = []
+    for page, soup in soups.items():
+        seen = [s.get("src") or s.get_text(strip=True)
+                for s in (soup.head or soup).find_all("script")]
+        doubled = sorted({k[:60] for k in seen if k and seen.count(k) > 1})
+        if doubled:
+            bad.append(f"{rel(page)}: {doubled}")
+    assert not bad, "scripts included twice:\n" + "\n".join(bad)
 
 
 def test_nothing_is_loaded_from_a_network(soups):
