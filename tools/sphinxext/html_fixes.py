@@ -24,9 +24,10 @@ def _one_copy_of_each_script(app, pagename, templatename, context, doctree) -> N
         if _key(js) not in seen:
             seen.add(_key(js))
             kept.append(js)
-    context["script_files"] = kept
+    scripts[:] = kept  # in place: the builder restores its own list before the next page
 
 
 def setup(app):
-    app.connect("html-page-context", _one_copy_of_each_script)
+    # late, after every other handler has added its page's scripts
+    app.connect("html-page-context", _one_copy_of_each_script, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
