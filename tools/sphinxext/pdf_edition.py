@@ -38,6 +38,9 @@ def _standard_class(app, config) -> None:
     elements = config.latex_elements
     elements["preamble"] = elements.get("preamble", "") + PREAMBLE
     elements.setdefault("printindex", "")  # no index entries, no empty index
+    # a chapter or part starts on the next page, not the next right-hand one: no blank
+    # pages (which carried running heads) in a book that is mostly read on screen
+    elements.setdefault("extraclassoptions", "openany")
     # the opening pages' running footer names the book, not the table of contents
     elements.setdefault("tableofcontents",
                         r"\sphinxtableofcontents\makeatletter\markboth{\@title}{\@title}"
