@@ -326,6 +326,18 @@ def test_no_script_is_included_twice(soups):
     assert not bad, "scripts included twice:\n" + "\n".join(bad)
 
 
+def test_no_empty_index_page(book, soups):
+    """The book has an index page with entries, or none at all (and no page links one)."""
+    index = book / "genindex.html"
+    if index.exists():
+        entries = parse(index).select("table.indextable a")
+        assert entries, "genindex.html is empty"
+    else:
+        linked = [rel(p) for p, soup in soups.items()
+                  if soup.find(href=re.compile(r"(^|/)genindex\.html"))]
+        assert not linked, f"pages link the missing index: {linked}"
+
+
 def test_search_index_titles_have_no_raw_tex(book):
     """Headings with math are listed by search as text ("1 × 1 ..."), not as TeX."""
     raw = (book / "searchindex.js").read_text(encoding="utf-8")

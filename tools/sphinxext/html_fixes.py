@@ -6,9 +6,13 @@ Registered in `_config.yml` (`sphinx.local_extensions`).
   with the file name None and once with ''), so every page declared
   `const THEBE_JS_URL` twice and the second declaration threw a script
   error. Each page keeps the first copy of any script.
+- With `html_use_index: false` (the book has no index entries) an index page
+  left by an earlier build is removed, so no empty genindex.html lingers.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 
 def _key(js) -> tuple:
@@ -27,7 +31,13 @@ def _one_copy_of_each_script(app, pagename, templatename, context, doctree) -> N
     scripts[:] = kept  # in place: the builder restores its own list before the next page
 
 
+def _no_stale_index(app, exception) -> None:
+    if exception is None and app.builder.format == "html" and not app.config.html_use_index:
+        (Path(app.outdir) / "genindex.html").unlink(missing_ok=True)
+
+
 def setup(app):
     # late, after every other handler has added its page's scripts
     app.connect("html-page-context", _one_copy_of_each_script, priority=900)
+    app.connect("build-finished", _no_stale_index)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
