@@ -346,6 +346,9 @@ def test_search_index_titles_have_no_raw_tex(book):
     assert titles, "the search index lists no titles"
     tex = [t for t in titles if re.search(r"\\[A-Za-z]|\$", t)]
     assert not tex, f"search titles with raw TeX: {tex}"
+    bare = [t for t in titles if t.startswith(" (")]
+    assert not bare, f"exercises listed without 'Exercise N.M.K': {bare[:3]}"
+    assert any(re.match(r"Exercise \d+\.\d+\.\d+ \(", t) for t in titles), titles[:5]
 
 
 def test_nothing_is_loaded_from_a_network(soups):

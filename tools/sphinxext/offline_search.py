@@ -11,7 +11,8 @@ Registered in `_config.yml` (`sphinx.local_extensions`). After every HTML build:
   read from file:// (served over http, the pages are fetched as usual).
 - Titles without TeX. A heading with math ("$1 \\times 1$ convolutional
   layers") was listed with its raw TeX; `searchindex.js` now carries it as
-  text ("1 × 1 convolutional layers").
+  text ("1 × 1 convolutional layers"), and exercises with their numbers
+  ("Exercise 1.4.7 (★ By hand)" rather than " (★ By hand)").
 """
 
 from __future__ import annotations
@@ -95,7 +96,17 @@ def write_page_texts(app, out: Path) -> None:
         encoding="utf-8")
 
 
-def untex_search_index(out: Path) -> None:
+def _exercise_title(env, docnames: list[str], title: str, where: list) -> str:
+    """ " (★ By hand)" -> "Exercise 1.4.7 (★ By hand)": sphinx-exercise indexes exercises
+    by their title alone, which search listed with a leading blank and no number."""
+    if not title.startswith(" (") or len(where) != 1:
+        return title
+    doc_index, anchor = where[0]
+    number = env.toc_fignumbers.get(docnames[doc_index], {}).get("exercise", {}).get(anchor)
+    return f"Exercise {'.'.join(map(str, number))}{title}" if number else title
+
+
+def untex_search_index(app, out: Path) -> None:
     path = out / "searchindex.js"
     if not path.is_file():
         return
@@ -105,6 +116,7 @@ def untex_search_index(out: Path) -> None:
     index["titles"] = [tex_to_text(t) for t in index.get("titles", [])]
     alltitles = {}
     for title, where in index.get("alltitles", {}).items():
+        title = _exercise_title(app.env, index.get("docnames", []), title, where)
         alltitles.setdefault(tex_to_text(title), []).extend(where)
     index["alltitles"] = alltitles
     path.write_text(raw[:start] + json.dumps(index, ensure_ascii=False, separators=(",", ":"))
@@ -122,7 +134,7 @@ def _build_finished(app, exception) -> None:
         return
     out = Path(app.outdir)
     write_page_texts(app, out)
-    untex_search_index(out)
+    untex_search_index(app, out)
 
 
 def setup(app):
