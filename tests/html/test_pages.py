@@ -326,6 +326,24 @@ def test_no_script_is_included_twice(soups):
     assert not bad, "scripts included twice:\n" + "\n".join(bad)
 
 
+def test_bibliography_is_author_year_with_a_link_for_every_entry(soups):
+    """Each entry is labelled as the text cites it ("LeCun et al., 1998") and carries a DOI
+    or URL (tools/sphinxext/author_year.py; chapters/references.bib)."""
+    page = HTML / "chapters" / "bibliography.html"
+    entries = soups[page].select("div.citation")
+    assert len(entries) >= 10, f"only {len(entries)} entries on {rel(page)}"
+    bad = []
+    for entry in entries:
+        label = entry.select_one("span.label").get_text("", strip=True).strip("[]")
+        if not re.fullmatch(r"[^\W\d][\w'’ .-]*(?: and [\w'’ .-]+| et al\.)?, \d{4}[a-z]?",
+                            label):
+            bad.append(f"label {label!r} is not author-year")
+        links = [a["href"] for a in entry.select("a.reference.external[href]")]
+        if not any(h.startswith(("https://doi.org/", "https://", "http://")) for h in links):
+            bad.append(f"{label}: no DOI or URL")
+    assert not bad, "\n".join(bad)
+
+
 def test_no_empty_index_page(book, soups):
     """The book has an index page with entries, or none at all (and no page links one)."""
     index = book / "genindex.html"
