@@ -44,8 +44,8 @@ from .figures import show_images
 from .metrics import accuracy, evaluate_accuracy
 from .models import count_parameters, init_cnn, layer_summary
 from .optim import one_cycle_adam
-from .progress import ProgressBoard, plot_history
-from .train import History, Trainer, default_device, set_seed
+from .progress import History, ProgressBoard, plot_history
+from .train import Trainer, default_device, set_seed
 
 # Numbers for the prose (hidden cells)
 from .text import glue, num, pct, sci

@@ -1,4 +1,4 @@
-"""Training progress: curves of a History, and a board that shows them while training.
+"""Training progress: the History a fit records, its curves, and a live board.
 
 The :class:`ProgressBoard` adapts to where the code runs: one figure redrawn in place in
 a Jupyter notebook (so an executed notebook, and the HTML built from it, keeps exactly
@@ -11,6 +11,7 @@ import numbers
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 import matplotlib.pyplot as plt
@@ -20,7 +21,54 @@ from matplotlib.figure import Figure
 from . import _checks as _c
 from ._ipython import displayable, in_notebook
 
-__all__ = ["ProgressBoard", "plot_history"]
+__all__ = ["History", "ProgressBoard", "plot_history"]
+
+
+@dataclass
+class History:
+    """What :meth:`Trainer.fit` measured, one list entry per epoch.
+
+    Attributes:
+        train_loss, train_acc: mean cross-entropy and accuracy over each epoch's training
+            batches, measured on the fly while the weights change.
+        val_loss, val_acc: the same on the validation data after each epoch (``nan``
+            when the data module has no validation loader).
+        train_loss_points: (epoch, loss) pairs, the mean loss over each quarter epoch,
+            plotted at the quarter's end (e.g. 0.25, 0.5, ...).
+        seconds: wall-clock time of the whole fit, validation included.
+        examples_per_sec: training examples processed per second of ``seconds``.
+        device: where the model was trained, e.g. ``"cpu"``.
+        threads: CPU threads used in the last epoch (see :mod:`d2lutils._fast`).
+        epochs: number of epochs run.
+
+    Introduced in {ref}`sec-lenet`.
+    """
+
+    train_loss: list[float] = field(default_factory=list)
+    train_acc: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_acc: list[float] = field(default_factory=list)
+    train_loss_points: list[tuple[float, float]] = field(default_factory=list)
+    seconds: float = 0.0
+    examples_per_sec: float = 0.0
+    device: str = "cpu"
+    threads: int = 1
+    epochs: int = 0
+
+    def keep_finished_epochs(self) -> None:
+        """Drop what an interrupted epoch left half-recorded (its training numbers)."""
+        done = len(self.val_acc)
+        self.epochs = done
+        del self.train_loss[done:], self.train_acc[done:]
+        self.train_loss_points[:] = [(t, v) for t, v in self.train_loss_points
+                                     if t <= done]
+
+    @property
+    def final_val_acc(self) -> float:
+        """Validation accuracy after the last epoch."""
+        if not self.val_acc:
+            raise ValueError("History holds no epochs yet")
+        return self.val_acc[-1]
 
 
 def _check_history(history: Any) -> int:

@@ -1,4 +1,4 @@
-"""Training a classifier: the ``Trainer`` and the ``History`` it records.
+"""Training a classifier: the ``Trainer``.
 
 The training loop is written for speed on a laptop CPU as much as for clarity: the
 loss and the number of correct predictions are accumulated as tensors (no
@@ -15,7 +15,6 @@ import math
 import random
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import torch
@@ -25,9 +24,9 @@ from torch import nn
 from . import _checks as _c
 from ._fast import has_lazy, layout, shape_lazy_layers, thread_probe, to_device
 from .metrics import as_device, evaluate
-from .progress import ProgressBoard
+from .progress import History, ProgressBoard
 
-__all__ = ["History", "Trainer", "default_device", "set_seed"]
+__all__ = ["Trainer", "default_device", "set_seed"]
 
 MAX_SEED = 2**63 - 1  # torch.manual_seed's range
 IGNORE_INDEX = -100  # F.cross_entropy's label for "no label"
@@ -60,53 +59,6 @@ def set_seed(seed: int) -> None:
     except ImportError:  # pragma: no cover - numpy comes with matplotlib
         return
     np.random.seed(int(seed) % 2**32)
-
-
-@dataclass
-class History:
-    """What :meth:`Trainer.fit` measured, one list entry per epoch.
-
-    Attributes:
-        train_loss, train_acc: mean cross-entropy and accuracy over each epoch's training
-            batches, measured on the fly while the weights change.
-        val_loss, val_acc: the same on the validation data after each epoch (``nan``
-            when the data module has no validation loader).
-        train_loss_points: (epoch, loss) pairs, the mean loss over each quarter epoch,
-            plotted at the quarter's end (e.g. 0.25, 0.5, ...).
-        seconds: wall-clock time of the whole fit, validation included.
-        examples_per_sec: training examples processed per second of ``seconds``.
-        device: where the model was trained, e.g. ``"cpu"``.
-        threads: CPU threads used in the last epoch (see :mod:`d2lutils._fast`).
-        epochs: number of epochs run.
-
-    Introduced in {ref}`sec-lenet`.
-    """
-
-    train_loss: list[float] = field(default_factory=list)
-    train_acc: list[float] = field(default_factory=list)
-    val_loss: list[float] = field(default_factory=list)
-    val_acc: list[float] = field(default_factory=list)
-    train_loss_points: list[tuple[float, float]] = field(default_factory=list)
-    seconds: float = 0.0
-    examples_per_sec: float = 0.0
-    device: str = "cpu"
-    threads: int = 1
-    epochs: int = 0
-
-    def keep_finished_epochs(self) -> None:
-        """Drop what an interrupted epoch left half-recorded (its training numbers)."""
-        done = len(self.val_acc)
-        self.epochs = done
-        del self.train_loss[done:], self.train_acc[done:]
-        self.train_loss_points[:] = [(t, v) for t, v in self.train_loss_points
-                                     if t <= done]
-
-    @property
-    def final_val_acc(self) -> float:
-        """Validation accuracy after the last epoch."""
-        if not self.val_acc:
-            raise ValueError("History holds no epochs yet")
-        return self.val_acc[-1]
 
 
 def _available(device: torch.device) -> torch.device:

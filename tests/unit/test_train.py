@@ -19,7 +19,8 @@ import d2lutils.train as train
 from _toy import Blobs, PoisonedBatch, tiny_cnn
 from d2lutils.models import count_parameters, init_cnn
 from d2lutils.metrics import accuracy, evaluate_accuracy
-from d2lutils.train import History, Trainer, default_device, set_seed
+from d2lutils.progress import History
+from d2lutils.train import Trainer, default_device, set_seed
 
 
 def fit(net, data=None, epochs=3, **kwargs):
