@@ -109,3 +109,44 @@ def test_no_code_line_runs_into_the_margin():
 def test_no_raw_tex_or_html_leaks_into_the_text(text):
     for leak in ("\\begin{", "\\frac", "<div", "<script", "{glue:"):
         assert leak not in text, f"{leak!r} printed verbatim in the PDF"
+
+
+def _html_numbers() -> dict[str, list[str]]:
+    """The figure, exercise and equation numbers the built HTML shows, in reading order."""
+    from bs4 import BeautifulSoup
+
+    html = ROOT / "_build" / "html"
+    found: dict[str, list[str]] = {"figure": [], "exercise": [], "equation": []}
+    for f in _book.toc_files(ROOT):
+        page = html / f"{f}.html"
+        if not page.exists():
+            _missing(f"{page.relative_to(ROOT)} is missing: run `make book`")
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for kind, css, pattern in (
+                ("figure", "figure figcaption span.caption-number", r"Fig\. ([\d.]+)"),
+                ("exercise", "div.exercise p.admonition-title span.caption-number",
+                 r"Exercise ([\d.]+)"),
+                ("equation", "div.math span.eqno", r"\(([\d.]+)\)")):
+            for el in soup.select(css):
+                m = re.match(pattern, el.get_text(" ", strip=True))
+                if m:
+                    found[kind].append(m.group(1).rstrip("."))
+    return found
+
+
+def test_numbers_are_per_section_as_in_the_html(text):
+    """Figures, exercises and equations carry the HTML's numbers (Fig. 1.2.3, Exercise
+    1.3.2, (1.5.1)): LaTeX counts them itself, so the two could drift apart."""
+    html = _html_numbers()
+    pdf = {
+        "figure": re.findall(r"^\s*Fig\. ([\d.]*\d):", text, re.M),
+        "exercise": [n for n in re.findall(r"^\s*Exercise ([\d.]*\d) \(", text, re.M)],
+        "equation": re.findall(r"\((\d+\.\d+\.\d+)\)\s*$", text, re.M),
+    }
+    assert any(re.fullmatch(r"1\.\d\.\d+", n) for n in pdf["figure"]), pdf["figure"][:5]
+    for kind in ("figure", "exercise"):
+        assert pdf[kind] == html[kind], (kind, pdf[kind][:8], html[kind][:8])
+    # an equation's number is printed beside it (and pdftotext may merge it with a line)
+    assert set(html["equation"]) <= set(pdf["equation"]) | set(
+        re.findall(r"\((\d+\.\d+\.\d+)\)", text)), set(html["equation"]) - set(pdf["equation"])
+    assert len(html["exercise"]) >= 30 and len(html["equation"]) >= 10, html

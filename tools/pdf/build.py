@@ -6,9 +6,14 @@
    the engine, see `latex:` in `_config.yml`). Cell outputs come from the
    same execution cache as the HTML (`_build/.jupyter_cache`), so nothing is
    trained twice; animations and explorers print their still PNG forms.
-3. Copies the PDF to `_build/pdf/book.pdf` and, when the HTML exists, into
-   `_build/html/` so that it travels with the site; writes the LaTeX log's
+3. Copies the PDF to `_build/pdf/book.pdf` and writes the LaTeX log's
    overfull code lines next to it (`_build/pdf/overfull.txt`).
+4. When the HTML exists, builds it again (nothing is re-executed; only the pages
+   are rewritten) so that the site carries the PDF as `downloads/cnn-book.pdf`
+   and every page's Downloads line links it (tools/sphinxext/downloads.py).
+
+The layout of the PDF (parts, per-section numbers, the LaTeX class) is set by
+the Sphinx extension tools/sphinxext/pdf_edition.py.
 """
 
 from __future__ import annotations
@@ -45,8 +50,15 @@ def main() -> int:
         return 1
     OUT.mkdir(parents=True, exist_ok=True)
     shutil.copy2(pdf, OUT / "book.pdf")
-    if (ROOT / "_build" / "html" / "index.html").exists():
-        shutil.copy2(pdf, ROOT / "_build" / "html" / "book.pdf")
+    html = ROOT / "_build" / "html"
+    if (html / "index.html").exists():
+        # the same build as `make book`; the downloads extension now finds the PDF
+        again = subprocess.run([str(jb), "build", str(ROOT), "-W", "-n", "--keep-going"],
+                               cwd=ROOT, capture_output=True, text=True)
+        if again.returncode != 0 or not (html / "downloads" / "cnn-book.pdf").is_file():
+            print(again.stdout[-3000:] + again.stderr[-3000:])
+            print("make pdf: the HTML build that adds the PDF to the site failed")
+            return 1
     log = (LATEX / "book.log").read_text(encoding="utf-8", errors="replace")
     # overfull lines set in the monospace font: code running into the margin
     boxes = re.findall(r"^Overfull \\hbox \((\d+(?:\.\d+)?)pt too wide\)[^\n]*\n([^\n]*)",
