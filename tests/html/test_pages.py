@@ -898,7 +898,7 @@ FRONT_MATTER = re.compile(r"\A---\n.*?^---[ \t]*$", re.S | re.M)
 INLINE_CODE = re.compile(r"`[^`\n]+`")
 # A cell that ends its call as a bare expression displays it: d2lutils.animate_*(...) a jshtml
 # player, d2lutils.*_explorer(...) an ipywidgets explorer.
-ANIMATION_CALL = re.compile(r"^d2lutils\.animate_\w+\(", re.M)
+ANIMATION_CALL = re.compile(r"^(?:anim = )?d2lutils\.animate_\w+\(", re.M)
 WIDGET_CALL = re.compile(r"^d2lutils\.\w+_explorer\(", re.M)
 PROSE_MATH = re.compile(r"\$\$|\$[^$\s][^$\n]*\$|\{math\}`")
 
@@ -908,18 +908,24 @@ def promised_by_sources() -> dict[str, dict[str, int]]:
 
     Counted in the .md sources, not the HTML, so that a build or a theme that silently drops
     them fails the browser tests instead of leaving them nothing to check. Code cells tagged
-    remove-cell/remove-output are not shown and not counted.
+    remove-cell are not shown and not counted; an animation cell tagged remove-output is
+    shown by the captioned ``{glue:figure}`` that pastes it.
     """
     out = {}
     for md in sorted((ROOT / "chapters").glob("*.md")):
         text = FRONT_MATTER.sub("", md.read_text(encoding="utf-8"))
-        shown = [body for _, head, body in FENCE.findall(text) if head.startswith("{code-cell}")
-                 and not re.search(r"^:tags:.*\bremove-(cell|output)\b", body, re.M)]
+        cells = [body for _, head, body in FENCE.findall(text) if head.startswith("{code-cell}")
+                 and not re.search(r"^:tags:.*\bremove-cell\b", body, re.M)]
+        shown = [b for b in cells if not re.search(r"^:tags:.*\bremove-output\b", b, re.M)]
+        # an animation whose output is removed is shown by the {glue:figure} that captions it
+        glued = len(re.findall(r"^```\{glue:figure\} anim_", text, re.M))
         # prose: without code (cells, plain fences, inline); directives ({note}, ...) kept
         prose = INLINE_CODE.sub("", FENCE.sub(
             lambda m: m.group(0) if m.group(2).startswith("{") and "{code-cell}" not in m.group(2)
             else "", text))
-        counts = {"animations": sum(len(ANIMATION_CALL.findall(b)) for b in shown),
+        removed = sum(len(ANIMATION_CALL.findall(b)) for b in cells if b not in shown)
+        assert removed == glued, f"{md.name}: {removed} hidden animations, {glued} glued"
+        counts = {"animations": sum(len(ANIMATION_CALL.findall(b)) for b in cells),
                   "widgets": sum(len(WIDGET_CALL.findall(b)) for b in shown),
                   "math": len(PROSE_MATH.findall(prose))}
         out[f"chapters/{md.stem}.html"] = counts
