@@ -16,6 +16,7 @@ from matplotlib.patches import Rectangle
 from . import _checks as _c
 from ._player import COLUMN_PX, CSS_DPI, player
 from .conv import corr2d_multi_in, pool2d
+from .diagrams import KERNEL, OUTPUT, WINDOW
 from .shapes import conv_output_shape
 
 __all__ = ["WindowAnimation", "animate_corr2d", "animate_multi_in", "animate_pool2d"]
@@ -25,10 +26,11 @@ __all__ = ["WindowAnimation", "animate_corr2d", "animate_multi_in", "animate_poo
 # as the player fits the content column (COLUMN_PX); `WindowAnimation.min_text_px` says so.
 MIN_PT = 8
 MAX_SIDE, MAX_FRAMES, MAX_CHANNELS = 8, 16, 3  # animations are for small teaching examples
-# One colour per role, as in the figures: window/input C0 blue, kernel C1 orange, output C2.
-BLUE, LIGHT_BLUE, DARK_BLUE = "#1f77b4", "#d6e6f7", "#9ec5ea"
-ORANGE, LIGHT_ORANGE = "#ff7f0e", "#fde9d0"
-GREEN, LIGHT_GREEN, PAD, GRAY = "#2ca02c", "#dff2df", "#ececec", "#888888"
+# One colour per role, as in the figures (d2lutils.diagrams): window blue, kernel orange,
+# output green, each with light tints for filled cells.
+BLUE, ORANGE, GREEN = WINDOW, KERNEL, OUTPUT
+LIGHT_BLUE, DARK_BLUE, LIGHT_ORANGE = "#d6e6f7", "#9ec5ea", "#fde9d0"
+LIGHT_GREEN, PAD, GRAY = "#dff2df", "#ececec", "#888888"
 class WindowAnimation(HTML):
     """A playable animation: displays as HTML and keeps what a chapter or a test checks.
 

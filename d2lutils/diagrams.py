@@ -1,7 +1,7 @@
 """Matrix diagrams: a grid of cells with its entries written in, windows outlined.
 
-The book draws inputs, kernels and outputs with :func:`draw_matrix`, in the same colours
-as the animations (:mod:`d2lutils.animate`).
+The book draws inputs, kernels and outputs with :func:`draw_matrix`, in the role colours
+below, which the animations (:mod:`d2lutils.animate`) share.
 """
 
 from __future__ import annotations
@@ -17,6 +17,10 @@ from matplotlib.patches import Rectangle
 from . import _checks as _c
 
 __all__ = ["draw_matrix"]
+
+# One colour per role in every figure and animation: the window (and the input it reads)
+# blue, the kernel orange, the output green (matplotlib's C0, C1, C2).
+WINDOW, KERNEL, OUTPUT = "#1f77b4", "#ff7f0e", "#2ca02c"
 
 
 def _as_2d(name: str, M: Any) -> np.ndarray:
@@ -57,7 +61,7 @@ def _cell_colours(fill: Any, shape: tuple[int, int], color: str) -> dict[tuple[i
 
 def draw_matrix(ax: Axes, M: Any, origin: Sequence[float] = (0.0, 0.0), title: str | None = None,
                 *, fill: Any = None, color: str = "#9ecae1", box: Sequence[int] | None = None,
-                box_color: str = "tab:orange", hatch: Any = None, fmt: str | None = "{:g}",
+                box_color: str = WINDOW, hatch: Any = None, fmt: str | None = "{:g}",
                 fontsize: float = 11, fit: bool = False) -> Axes:
     """Draw the matrix ``M`` as a grid of cells with its entries written in.
 
@@ -75,7 +79,8 @@ def draw_matrix(ax: Axes, M: Any, origin: Sequence[float] = (0.0, 0.0), title: s
         color: colour of the cells in a set or mask ``fill``.
         box: ``(row, col, height, width)``: a translucent rectangle with a thick edge over
             these cells, e.g. the window a kernel covers.
-        box_color: colour of ``box``.
+        box_color: colour of ``box``; by default the window's blue (use :data:`KERNEL`
+            orange for a kernel, :data:`OUTPUT` green for an output element).
         hatch: boolean ``(h, w)`` mask of cells to hatch in red (e.g. cells never read).
         fmt: format of the entries (``"{:.1f}"``...); ``None`` or ``""`` writes none.
         fontsize: size of the entries and of the title.

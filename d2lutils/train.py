@@ -107,7 +107,7 @@ def _sgd(params, lr: float) -> torch.optim.Optimizer:
 
 
 class Trainer:
-    """Trains a classifier with minibatch SGD (or any optimizer) and cross-entropy loss.
+    """Trains a classifier with minibatch SGD (or any optimiser) and cross-entropy loss.
 
     Args:
         max_epochs: number of passes over the training data, a positive int.

@@ -193,3 +193,8 @@ def test_roles_keep_their_colours():
 
     # matplotlib's C0, C1, C2, as in the book's figures
     assert (BLUE, ORANGE, GREEN) == ("#1f77b4", "#ff7f0e", "#2ca02c")
+    import inspect
+
+    from d2lutils.diagrams import KERNEL, OUTPUT, WINDOW, draw_matrix
+    assert (BLUE, ORANGE, GREEN) == (WINDOW, KERNEL, OUTPUT)  # one palette for both
+    assert inspect.signature(draw_matrix).parameters["box_color"].default == WINDOW
