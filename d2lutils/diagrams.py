@@ -21,6 +21,7 @@ __all__ = ["draw_matrix"]
 # One colour per role in every figure and animation: the window (and the input it reads)
 # blue, the kernel orange, the output green (matplotlib's C0, C1, C2).
 WINDOW, KERNEL, OUTPUT = "#1f77b4", "#ff7f0e", "#2ca02c"
+MINUS = "\u2212"
 
 
 def _as_2d(name: str, M: Any) -> np.ndarray:
@@ -126,8 +127,9 @@ def draw_matrix(ax: Axes, M: Any, origin: Sequence[float] = (0.0, 0.0), title: s
                 ax.add_patch(Rectangle((x, y), 1, 1, fill=False, hatch="///",
                                        edgecolor="tab:red", linewidth=0))
             if fmt:
-                ax.text(x + 0.5, y + 0.5, fmt.format(values[i, j]), ha="center",
-                        va="center", fontsize=fontsize)
+                text = fmt.format(values[i, j]).replace("-", MINUS)  # a true minus
+                ax.text(x + 0.5, y + 0.5, text, ha="center", va="center",
+                        fontsize=fontsize)
     if box is not None:
         r, c, bh, bw = box
         ax.add_patch(Rectangle((x0 + c, y0 - r - bh), bw, bh, facecolor=box_color, alpha=0.3,

@@ -104,3 +104,9 @@ def test_draw_matrix_accepts_bfloat16():
     draw_matrix(ax, torch.ones(2, 2, dtype=torch.bfloat16))
     assert [t.get_text() for t in ax.texts] == ["1"] * 4
     plt.close(fig)
+
+
+def test_draw_matrix_writes_negative_entries_with_a_true_minus():
+    _, ax = plt.subplots()
+    draw_matrix(ax, torch.tensor([[-1.0, 2.0], [0.5, -0.25]]))
+    assert [t.get_text() for t in ax.texts] == ["\u22121", "2", "0.5", "\u22120.25"]
