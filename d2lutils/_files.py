@@ -16,10 +16,14 @@ holds a valid copy; a corrupt copy is replaced only once a good one is in hand. 
 through unique temporary names and atomic renames, so concurrent loads (threads or
 processes) never see half a file. Decoded tensors are kept in memory by path, size and
 modification time, so a second load in the same process reads no file.
+
+The places looked in and the download are one :class:`Sources` record; ``sources(...)``
+swaps in other folders for a block (the tests use it instead of patching this module).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 import math
@@ -28,6 +32,8 @@ import shutil
 import tempfile
 import warnings
 import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import torch
@@ -43,7 +49,7 @@ def _default_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "d2lutils"
 
 
-CACHE_DIR = _default_cache_dir()  # read once at import; tests and users may reassign it
+CACHE_DIR = _default_cache_dir()  # read once at import; users may reassign it
 
 # file name -> (md5 of the decompressed file, shape of the array it holds)
 FILES = {
@@ -106,7 +112,7 @@ def roots(root: str | os.PathLike | None) -> list[Path]:
         found.append(given if given.is_absolute() else Path.cwd() / given)
     if os.environ.get(ENV_VAR):
         found.append(Path(os.environ[ENV_VAR]).expanduser().absolute())
-    return found + [Path(CACHE_DIR)]
+    return found + [current().cache]
 
 
 def _write(data: bytes | bytearray, dest: Path) -> None:
@@ -153,13 +159,47 @@ def _torchvision_download(root: Path) -> None:
         socket.setdefaulttimeout(previous)
 
 
+@dataclasses.dataclass(frozen=True)
+class Sources:
+    """Where the files are looked for and written, and how they are downloaded."""
+
+    cache: Path
+    debian: Path
+    download: Callable[[Path], None]
+
+
+_OVERRIDE: list[Sources] = []
+
+
+def current() -> Sources:
+    """The sources in force: the innermost ``sources(...)`` block, else the defaults."""
+    if _OVERRIDE:
+        return _OVERRIDE[-1]
+    return Sources(Path(CACHE_DIR), Path(DEBIAN_DIR), _torchvision_download)
+
+
+@contextmanager
+def sources(**changes) -> Iterator[Sources]:
+    """Use other folders (``cache=``, ``debian=``) or another ``download=`` for a block."""
+    _OVERRIDE.append(dataclasses.replace(current(), **changes))
+    try:
+        yield _OVERRIDE[-1]
+    finally:
+        _OVERRIDE.pop()
+
+
+def forget_decoded() -> None:
+    """Drop the decoded tensors kept in memory, so the next load reads the files again."""
+    _DECODED.clear()
+
+
 def _download(name: str, target: Path) -> Tensor:
     """Download into a temporary folder beside the target; move the file in once verified."""
     base = target.parent.parent.parent
     base.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".download-", dir=base))
     try:
-        _torchvision_download(tmp)
+        current().download(tmp)
         got = tmp / "FashionMNIST" / "raw" / name
         tensor = _decode(got)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -194,7 +234,8 @@ def find(name: str, searched: list[Path]) -> Tensor:
             warnings.warn(f"{'; '.join(skipped + problems)}; used the valid copy {path} "
                           "instead", stacklevel=4)
         return tensor
-    gz = DEBIAN_DIR / f"{name}.gz"
+    src = current()
+    gz = src.debian / f"{name}.gz"
     try:  # 2. the Debian package: decoded in memory, then written where it can be
         tensor = _from_debian(gz, name)
     except FileNotFoundError:
@@ -216,9 +257,9 @@ def find(name: str, searched: list[Path]) -> Tensor:
         f"Fashion-MNIST file {name!r} is not available ({'; '.join(skipped + problems)}).\n"
         f"Three ways to get the data:\n"
         f"  1. put the raw files (torchvision layout FashionMNIST/raw/*-ubyte) under the "
-        f"root= argument, ${ENV_VAR} or {CACHE_DIR} (searched: {where});\n"
+        f"root= argument, ${ENV_VAR} or {src.cache} (searched: {where});\n"
         f"  2. install the Debian/Ubuntu package: sudo apt-get install "
-        f"dataset-fashion-mnist (it puts the files in {DEBIAN_DIR});\n"
+        f"dataset-fashion-mnist (it puts the files in {src.debian});\n"
         f"  3. connect to the internet, so that torchvision can download them.")
 
 
@@ -231,7 +272,7 @@ def _keep(tensor: Tensor, name: str, target: Path, gz: Path, corrupt: str | None
     header = (0x0800 + len(shape)).to_bytes(4, "big") + b"".join(
         d.to_bytes(4, "big") for d in shape)
     failed = []
-    for dest in dict.fromkeys([target, Path(CACHE_DIR) / "FashionMNIST" / "raw" / name]):
+    for dest in dict.fromkeys([target, current().cache / "FashionMNIST" / "raw" / name]):
         try:
             _write(header + data, dest)
         except OSError as err:

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -21,7 +22,7 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 
 import d2lutils  # noqa: E402
-from d2lutils import _files as d2l_data  # noqa: E402
+from d2lutils import _files as files  # noqa: E402
 
 if os.environ.get("PYTEST_XDIST_WORKER"):
     _workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
@@ -41,13 +42,15 @@ def fmnist():
 
 
 class _Offline:
-    """What ``offline_data`` hands a test: the temporary folders and the download log."""
+    """What ``offline_data`` hands a test: its folders, the download log, and ``use(...)``
+    to point the data module at other folders (or another download) for the rest of it."""
 
-    def __init__(self, tmp_path):
+    def __init__(self, tmp_path, stack):
         self.cache = tmp_path / "cache"
         self.debian = tmp_path / "debian"
         self.root = tmp_path / "root"
         self.downloads: list = []
+        self._stack = stack
 
     def record(self, folder) -> None:
         """Note the root a download was for (it fills a ``.download-*`` folder inside it)."""
@@ -55,22 +58,28 @@ class _Offline:
         self.downloads.append(folder.parent if folder.name.startswith(".download-")
                               else folder)
 
+    def use(self, **changes) -> None:
+        """E.g. ``use(debian=folder)`` or ``use(download=fake)``, until the test ends."""
+        self._stack.enter_context(files.sources(**changes))
+
 
 @pytest.fixture
 def offline_data(tmp_path, monkeypatch):
     """Isolate the data resolution: cache, env var, Debian folder and download all controlled.
 
-    The Debian folder starts as the real one (tests may repoint ``d2l_data.DEBIAN_DIR``);
-    the download raises ``OSError`` and records the root it was asked to fill.
+    The cache is a temporary folder; the Debian folder starts as the real one (a test may
+    ``use(debian=...)`` another); the download raises ``OSError`` and records the root it
+    was asked to fill. Nothing in the data module is patched: the folders are passed in.
     """
-    env = _Offline(tmp_path)
-    monkeypatch.setattr(d2l_data, "CACHE_DIR", env.cache)
-    monkeypatch.delenv(d2l_data.ENV_VAR, raising=False)
-    monkeypatch.setattr(d2l_data, "_DECODED", {})
+    monkeypatch.delenv(files.ENV_VAR, raising=False)
 
     def no_network(root):
         env.record(root)
         raise OSError("no network in this test")
 
-    monkeypatch.setattr(d2l_data, "_torchvision_download", no_network)
-    return env
+    with contextlib.ExitStack() as stack:
+        env = _Offline(tmp_path, stack)
+        env.use(cache=env.cache, download=no_network)
+        files.forget_decoded()
+        yield env
+    files.forget_decoded()

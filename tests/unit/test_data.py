@@ -228,12 +228,12 @@ def debian_val_files(tmp_path_factory, fmnist):
 
 
 @pytest.fixture
-def fake_debian(offline_data, debian_val_files, monkeypatch):
-    """``offline_data`` with files.DEBIAN_DIR pointing at the fake Debian folder (val files only).
+def fake_debian(offline_data, debian_val_files):
+    """``offline_data`` with the fake Debian folder (val files only) as its Debian folder.
 
     ``offline_data.debian`` stays an empty, missing folder, for tests that take Debian away.
     """
-    monkeypatch.setattr(files, "DEBIAN_DIR", debian_val_files)
+    offline_data.use(debian=debian_val_files)
     return offline_data
 
 
@@ -275,7 +275,7 @@ def test_an_unwritable_first_root_falls_back_to_the_cache(fake_debian, tmp_path)
 
 
 def test_files_in_a_later_root_are_found_without_any_fallback(offline_data, monkeypatch, fmnist):
-    monkeypatch.setattr(files, "DEBIAN_DIR", offline_data.debian)  # empty: only the cache can help
+    offline_data.use(debian=offline_data.debian)  # empty: only the cache can help
     write_val_files(raw(offline_data.cache), fmnist)
     images, labels = D.load_fashion_mnist("test", root=offline_data.root)
     assert torch.equal(images, fmnist.test_images) and torch.equal(labels, fmnist.test_labels)
@@ -284,7 +284,7 @@ def test_files_in_a_later_root_are_found_without_any_fallback(offline_data, monk
 
 def test_a_corrupt_copy_in_an_earlier_root_does_not_hide_a_valid_later_one(offline_data, monkeypatch,
                                                                           fmnist):
-    monkeypatch.setattr(files, "DEBIAN_DIR", offline_data.debian)  # empty: only the cache can help
+    offline_data.use(debian=offline_data.debian)  # empty: only the cache can help
     write_val_files(raw(offline_data.cache), fmnist)
     junk = raw(offline_data.root) / "t10k-images-idx3-ubyte"
     junk.parent.mkdir(parents=True)
@@ -311,14 +311,10 @@ def test_a_corrupt_cached_file_is_detected_and_repaired_from_debian(fake_debian,
     good = path.read_bytes()
     bad = good[:-100] if damage == "truncate" else good[:5000] + bytes([good[5000] ^ 0xFF]) + good[5001:]
     path.write_bytes(bad)
-    offline_data_decoded_reset()
+    files.forget_decoded()
     with pytest.warns(UserWarning, match="corrupt or truncated"):
         _, labels = D.load_fashion_mnist("test", root=offline_data.root)
     assert path.read_bytes() == good and labels.bincount().tolist() == [1000] * 10
-
-
-def offline_data_decoded_reset():
-    files._DECODED.clear()  # the offline_data fixture made this dict private to the test
 
 
 def test_a_corrupt_file_without_any_repair_is_refused(fake_debian, monkeypatch):
@@ -326,8 +322,8 @@ def test_a_corrupt_file_without_any_repair_is_refused(fake_debian, monkeypatch):
     D.load_fashion_mnist("test", root=offline_data.root)
     path = raw(offline_data.root) / "t10k-images-idx3-ubyte"
     path.write_bytes(path.read_bytes()[:1000])
-    offline_data_decoded_reset()
-    monkeypatch.setattr(files, "DEBIAN_DIR", offline_data.debian)
+    files.forget_decoded()
+    offline_data.use(debian=offline_data.debian)
     with pytest.raises(FileNotFoundError, match="corrupt or truncated"):
         D.load_fashion_mnist("test", root=offline_data.root)
     assert offline_data.downloads == [offline_data.root]
@@ -344,8 +340,8 @@ def working_download(offline_data, monkeypatch, fmnist):
         if not all((raw(Path(root)) / name).is_file() for name in VAL_FILES):
             write_val_files(raw(Path(root)), fmnist)
 
-    monkeypatch.setattr(files, "_torchvision_download", download)
-    monkeypatch.setattr(files, "DEBIAN_DIR", offline_data.debian)  # missing: only the download helps
+    offline_data.use(download=download)
+    offline_data.use(debian=offline_data.debian)  # missing: only the download helps
 
 
 @pytest.mark.parametrize("given", ["root", "cache"])
@@ -377,7 +373,7 @@ def test_a_corrupt_copy_without_debian_files_is_replaced_by_the_download(offline
 
 def test_no_data_and_no_network_names_the_three_ways_out(offline_data, monkeypatch):
     offline_data.debian.mkdir()
-    monkeypatch.setattr(files, "DEBIAN_DIR", offline_data.debian)
+    offline_data.use(debian=offline_data.debian)
     with pytest.raises(FileNotFoundError) as info:
         D.FashionMNIST(root=offline_data.root)
     message = str(info.value)
@@ -392,7 +388,7 @@ def test_a_broken_debian_file_is_reported(offline_data, monkeypatch):
     offline_data.debian.mkdir()
     for name in VAL_FILES:
         (offline_data.debian / f"{name}.gz").write_bytes(b"not gzip at all")
-    monkeypatch.setattr(files, "DEBIAN_DIR", offline_data.debian)
+    offline_data.use(debian=offline_data.debian)
     with pytest.raises(FileNotFoundError, match="reading .*gz failed"):
         D.load_fashion_mnist("test", root=offline_data.root)
     assert not raw(offline_data.root).exists()  # nothing half-written left behind
@@ -403,7 +399,7 @@ def test_a_debian_file_with_a_broken_body_is_reported_and_the_download_tried(off
     header = gzip.compress(b"")[:10]
     for name in VAL_FILES:  # a valid gzip header, then a deflate block of the reserved type
         (offline_data.debian / f"{name}.gz").write_bytes(header + b"\xff" * 100)
-    monkeypatch.setattr(files, "DEBIAN_DIR", offline_data.debian)
+    offline_data.use(debian=offline_data.debian)
     with pytest.raises(FileNotFoundError, match="reading .*gz failed.*torchvision"):
         D.load_fashion_mnist("test", root=offline_data.root)
     assert offline_data.downloads == [offline_data.root]
@@ -511,7 +507,7 @@ def test_an_unwritable_cache_falls_back_to_decoding_in_memory(fake_debian, monke
                                                               fmnist, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    monkeypatch.setattr(files, "CACHE_DIR", blocker / "cache")  # mkdir fails under a file
+    fake_debian.use(cache=blocker / "cache")  # mkdir fails under a file
     with pytest.warns(UserWarning, match="could not write.*in memory"):
         images, labels = D.load_fashion_mnist("test")
     assert torch.equal(images, fmnist.test_images) and torch.equal(labels, fmnist.test_labels)
@@ -563,7 +559,7 @@ def test_a_corrupt_copy_stays_until_a_good_one_is_in_hand(offline_data, monkeypa
     write_val_files(raw(offline_data.root), fmnist)
     junk = raw(offline_data.root) / "t10k-images-idx3-ubyte"
     junk.write_bytes(b"junk")
-    monkeypatch.setattr(files, "DEBIAN_DIR", offline_data.debian)  # missing
+    offline_data.use(debian=offline_data.debian)  # missing
     with pytest.raises(FileNotFoundError, match="corrupt or truncated"):
         D.load_fashion_mnist("test", root=offline_data.root)  # the download fails too
     assert junk.read_bytes() == b"junk"  # not deleted before a replacement existed
