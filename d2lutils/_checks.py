@@ -47,8 +47,9 @@ def pair(name: str, value: Any, minimum: int) -> tuple[int, int]:
     return (integer(name, value, minimum),) * 2
 
 
-def real(name: str, value: Any, positive: bool = False) -> float:
-    """A finite real number (one-element tensors and NumPy scalars too), as a float."""
+def real(name: str, value: Any, positive: bool = False, finite: bool = True) -> float:
+    """A real number (one-element tensors and NumPy scalars too), as a float; finite
+    unless ``finite=False``."""
     if isinstance(value, (bool, str, bytes)):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
     try:
@@ -59,7 +60,7 @@ def real(name: str, value: Any, positive: bool = False) -> float:
     if not isinstance(value, Real) and getattr(value, "dtype", None) is not None:
         if "complex" in str(value.dtype):
             raise TypeError(f"{name} must be a real number, got dtype {value.dtype}")
-    if not math.isfinite(number) or (positive and number <= 0):
+    if (finite and not math.isfinite(number)) or (positive and number <= 0):
         kind = "a positive finite number" if positive else "a finite number"
         raise ValueError(f"{name} must be {kind}, got {value!r}")
     return number

@@ -63,10 +63,6 @@ def load_fashion_mnist(split: str = "train", root: str | os.PathLike | None = No
     return _files.find(images_name, roots).clone(), _files.find(labels_name, roots).long()
 
 
-def _check_positive_int(name: str, value: Any) -> None:
-    _c.positive_int(name, value)
-
-
 class _Loader:
     """Iterates over ``(X, y)`` minibatches sliced from in-memory tensors; ``len()`` is the batch count."""
 
@@ -120,7 +116,7 @@ class FashionMNIST:
     def __init__(self, batch_size: int = 64, resize: int | Sequence[int] | None = None,
                  root: str | os.PathLike | None = None, seed: int | None = 0,
                  val_size: int = 10_000, split_seed: int = 0):
-        _check_positive_int("batch_size", batch_size)
+        _c.positive_int("batch_size", batch_size)
         if resize is not None:
             pair = (resize, resize) if isinstance(resize, int) else resize
             if not isinstance(pair, Sequence) or len(pair) != 2:
@@ -128,7 +124,7 @@ class FashionMNIST:
             for v in pair:
                 _c.integer("resize", v, 1, MAX_RESIZE)
             resize = (pair[0], pair[1])
-        _check_positive_int("val_size", val_size)
+        _c.positive_int("val_size", val_size)
         if val_size >= 60_000:
             raise ValueError(f"val_size must be in 1..59999 (the training split has "
                              f"60000 images and needs some left to train on), got {val_size}")
@@ -171,7 +167,7 @@ class FashionMNIST:
 
     def _loader(self, split: str, batch_size: int | None) -> _Loader:
         batch_size = self.batch_size if batch_size is None else batch_size
-        _check_positive_int("batch_size", batch_size)
+        _c.positive_int("batch_size", batch_size)
         if split == "train":
             return _Loader(self.train_images, self.train_labels, batch_size, self._generator, self.resize)
         if split == "val":

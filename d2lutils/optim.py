@@ -11,6 +11,8 @@ from typing import Callable, Iterable
 
 import torch
 
+from . import _checks as _c
+
 __all__ = ["one_cycle_adam"]
 
 
@@ -29,10 +31,7 @@ def one_cycle_adam(total_steps: int) -> Callable[[Iterable, float], torch.optim.
 
     Introduced in {ref}`sec-lenet`.
     """
-    if isinstance(total_steps, bool) or not isinstance(total_steps, int):
-        raise TypeError(f"total_steps must be an int, got {type(total_steps).__name__}")
-    if total_steps < 1:
-        raise ValueError(f"total_steps must be positive, got {total_steps}")
+    _c.integer("total_steps", total_steps, 1)
 
     def factory(params: Iterable, lr: float) -> torch.optim.Optimizer:
         optimizer = torch.optim.Adam(params, lr=lr)

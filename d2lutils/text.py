@@ -10,8 +10,9 @@ does nothing.
 from __future__ import annotations
 
 import math
-from numbers import Real
 from typing import Any
+
+from . import _checks as _c
 
 __all__ = ["glue", "sci", "pct", "num"]
 
@@ -40,28 +41,6 @@ def glue(name: str, value: Any, display: bool = False) -> None:
     _myst_glue(name, value, display=display)
 
 
-def _check_number(name: str, value: Any) -> float:
-    if isinstance(value, (bool, str, bytes)):
-        raise TypeError(f"{name} must be a real number, got "
-                        f"{type(value).__name__} {value!r}")
-    if not isinstance(value, Real):
-        # one-element tensors and NumPy scalars also pass through float()
-        try:
-            return float(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            raise TypeError(f"{name} must be a real number, got "
-                            f"{type(value).__name__} {value!r}") from None
-    return float(value)
-
-
-def _check_digits(digits: Any) -> int:
-    if isinstance(digits, bool) or not isinstance(digits, int):
-        raise TypeError(f"digits must be an int, got {type(digits).__name__}")
-    if not 0 <= digits <= 15:
-        raise ValueError(f"digits must be in 0..15, got {digits}")
-    return digits
-
-
 def _minus(text: str) -> str:
     return text.replace("-", MINUS)
 
@@ -69,7 +48,7 @@ def _minus(text: str) -> str:
 def num(x: Any, digits: int = 2) -> str:
     """``x`` with ``digits`` decimals, thousands separated and a true minus:
     ``num(-12345.678) == "−12,345.68"``. Introduced in {ref}`sec-why-conv`."""
-    x, digits = _check_number("x", x), _check_digits(digits)
+    x, digits = _c.real("x", x, finite=False), _c.integer("digits", digits, 0, 15)
     if not math.isfinite(x):
         raise ValueError(f"x must be finite, got {x}")
     return _minus(f"{x:,.{digits}f}")
@@ -83,7 +62,7 @@ def sci(x: Any, digits: int = 1) -> str:
 
     Introduced in {ref}`sec-why-conv`.
     """
-    x, digits = _check_number("x", x), _check_digits(digits)
+    x, digits = _c.real("x", x, finite=False), _c.integer("digits", digits, 0, 15)
     if not math.isfinite(x):
         raise ValueError(f"x must be finite, got {x}")
     if x == 0 or 1e-2 <= abs(x) < 1e4:
@@ -98,7 +77,7 @@ def pct(x: Any, digits: int = 1) -> str:
 
     Introduced in {ref}`sec-why-conv`.
     """
-    x, digits = _check_number("x", x), _check_digits(digits)
+    x, digits = _c.real("x", x, finite=False), _c.integer("digits", digits, 0, 15)
     if not math.isfinite(x):
         raise ValueError(f"x must be finite, got {x}")
     return _minus(f"{100 * x:.{digits}f}%")

@@ -190,12 +190,11 @@ class Trainer:
     def _run(self, model, data, device, fmt, board, history, threads) -> None:
         """The epochs of :meth:`fit`: train, validate, record, show."""
         train_iter, val_iter = data.train_dataloader(), data.val_dataloader()
-        start, examples, optimizer = time.perf_counter(), 0, None
+        # fit has shaped any lazy layers already, so every parameter exists now
+        start, examples, optimizer = time.perf_counter(), 0, self._make_optimizer(model)
         for epoch in range(self.max_epochs):
             if epoch > 0 and isinstance(train_iter, Iterator):  # one-shot: ask again
                 train_iter = data.train_dataloader()
-            if optimizer is None:  # after a dry run, lazy layers have their shapes
-                optimizer = self._make_optimizer(model, train_iter, device, fmt)
             examples += self._train_epoch(model, train_iter, optimizer, device, fmt,
                                           epoch, history, threads)
             if val_iter is not None:
@@ -212,16 +211,7 @@ class Trainer:
             if board is not None:
                 board.update(history, self.max_epochs)
 
-    def _make_optimizer(self, model, train_iter, device, fmt) -> torch.optim.Optimizer:
-        if has_lazy(model):
-            first = next(iter(train_iter), None)
-            if first is None:
-                raise ValueError("the training data yielded no batches")
-            X = first[0]
-            with torch.no_grad():
-                model(to_device(X, device, fmt))
-            if fmt is not None:  # the new weights get the layout too
-                model.to(memory_format=fmt)
+    def _make_optimizer(self, model) -> torch.optim.Optimizer:
         opt = self.optimizer(model.parameters(), self.lr)
         if not isinstance(opt, torch.optim.Optimizer):
             raise TypeError(f"optimizer factory must return a torch.optim.Optimizer, "
